@@ -1,0 +1,19 @@
+import { ctcKernelRange } from './ctc-kernel.js';
+import { prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
+import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
+
+/**
+ * Connectionist temporal classification loss (Graves et al. 2006) with its gradient, matching
+ * `torch.nn.functional.ctc_loss` (losses, reductions, `zero_infinity`, gradient convention).
+ *
+ * Runs synchronously on the calling thread; `ctcLossAsync` spreads the batch over worker threads.
+ */
+export function ctcLoss(options: CtcLossOptions): CtcLossResult {
+  const p = prepareCtcLoss('ctcLoss', options);
+  const { T, N, C } = p.args;
+  const losses = new Float64Array(N);
+  const grad = p.wantGrad ? new Float32Array(T * N * C) : null;
+  ctcKernelRange({ ...p.args, losses, grad, n0: 0, n1: N });
+  const loss = reduceCtcLosses(losses, p.args.targetLengths, p.reduction);
+  return grad === null ? { loss } : { loss, grad };
+}
