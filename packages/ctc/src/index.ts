@@ -1,1 +1,3 @@
+export * from './align/index.js';
 export * from './loss/index.js';
+export * from './text/index.js';

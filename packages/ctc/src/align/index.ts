@@ -1,0 +1,10 @@
+export { type ForcedAlignment, type ForcedAlignOptions, forcedAlign } from './forced-align.js';
+export { type ForcedAlignBatchOptions, forcedAlignBatch } from './forced-align-batch.js';
+export { type MergeTokensInput, mergeTokens, type TokenSpan } from './token-spans.js';
+export {
+  type FrameTiming,
+  secondsPerFrame,
+  type WordSpan,
+  type WordSpansOptions,
+  wordSpans,
+} from './word-spans.js';

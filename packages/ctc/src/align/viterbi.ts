@@ -1,0 +1,122 @@
+/**
+ * The CTC forced-alignment Viterbi kernel shared by `forcedAlign` and `forcedAlignBatch`.
+ *
+ * Semantics follow torchaudio's `forced_align` CPU kernel (pytorch/audio,
+ * `src/libtorchaudio/forced_align/cpu/compute.cpp`), including how ties are broken, so that paths match:
+ * - states s = 0..2L over the blank-extended target (even s: blank, odd s: targets[(s-1)/2]);
+ * - a state's best predecessor is chosen as: skip (s-2) only if strictly better than both s-1 and s;
+ *   else s-1 only if strictly better than s; else stay on s (ties prefer staying, then the single step);
+ * - the path ends on the final blank (2L) only if strictly better than the last token (2L-1).
+ * torchaudio accumulates in the input dtype (float32); we accumulate in float64, which can only change a
+ * path where two alignments' float32 sums tie to within rounding.
+ */
+
+/** A strided view of one utterance's log-probabilities: frame t, class c at `data[offset + t*frameStride + c]`. */
+export interface FrameView {
+  data: Float32Array;
+  offset: number;
+  frameStride: number;
+  T: number;
+  C: number;
+}
+
+/** One utterance's Viterbi alignment. */
+export interface ViterbiResult {
+  /** Token id (or blank) per frame, length T. */
+  path: Int32Array;
+  /** Log-probability of the chosen label at each frame, length T. */
+  frameScores: Float32Array;
+  /** Index into targets of the state occupied at each frame, or -1 on a blank frame. */
+  targetIndex: Int32Array;
+  /** Sum of `frameScores` accumulated in float64: the log-probability of the best path. */
+  score: number;
+}
+
+/** Number of consecutive repeated tokens in targets[off, off+L): each needs a blank frame in between. */
+export function countRepeats(targets: Int32Array, off: number, L: number): number {
+  let r = 0;
+  for (let i = 1; i < L; i++) if (targets[off + i] === targets[off + i - 1]) r++;
+  return r;
+}
+
+/**
+ * Best CTC path of targets[tOff, tOff+L) through the frames of `v`. The caller has validated ids, lengths
+ * and T >= L + repeats, so a finite path exists unless some log-probability on it is -Infinity.
+ */
+export function viterbiAlign(
+  v: FrameView,
+  targets: Int32Array,
+  tOff: number,
+  L: number,
+  blank: number,
+): ViterbiResult {
+  const { data, offset, frameStride, T } = v;
+  const S = 2 * L + 1;
+  const path = new Int32Array(T);
+  const frameScores = new Float32Array(T);
+  const targetIndex = new Int32Array(T).fill(-1);
+  if (T === 0) return { path, frameScores, targetIndex, score: 0 };
+
+  // Label of each extended state, and whether the skip transition s-2 -> s is allowed (distinct tokens).
+  const label = new Int32Array(S);
+  const canSkip = new Uint8Array(S);
+  for (let s = 0; s < S; s++) {
+    if (s % 2 === 0) {
+      label[s] = blank;
+    } else {
+      const k = (s - 1) >> 1;
+      label[s] = targets[tOff + k];
+      canSkip[s] = k > 0 && targets[tOff + k] !== targets[tOff + k - 1] ? 1 : 0;
+    }
+  }
+
+  // Two rolling rows of alphas (float64), full backpointer table (0 = stay, 1 = step, 2 = skip).
+  let prev = new Float64Array(S).fill(Number.NEGATIVE_INFINITY);
+  let cur = new Float64Array(S);
+  const back = new Uint8Array(T * S);
+  prev[0] = data[offset + blank];
+  if (S > 1) prev[1] = data[offset + label[1]];
+  for (let t = 1; t < T; t++) {
+    const row = offset + t * frameStride;
+    // States beyond 2t+1 cannot be reached yet; they stay -Infinity.
+    const hi = Math.min(S, 2 * t + 2);
+    cur[0] = prev[0] + data[row + blank];
+    back[t * S] = 0;
+    for (let s = 1; s < hi; s++) {
+      const x0 = prev[s];
+      const x1 = prev[s - 1];
+      const x2 = canSkip[s] === 1 ? prev[s - 2] : Number.NEGATIVE_INFINITY;
+      let best: number;
+      let ptr: number;
+      if (x2 > x1 && x2 > x0) {
+        best = x2;
+        ptr = 2;
+      } else if (x1 > x0) {
+        best = x1;
+        ptr = 1;
+      } else {
+        best = x0;
+        ptr = 0;
+      }
+      cur[s] = best + data[row + label[s]];
+      back[t * S + s] = ptr;
+    }
+    for (let s = hi; s < S; s++) cur[s] = Number.NEGATIVE_INFINITY;
+    const tmp = prev;
+    prev = cur;
+    cur = tmp;
+  }
+
+  // Ties between the final blank and the last token go to the token, as torchaudio.
+  let s = S > 1 && !(prev[S - 1] > prev[S - 2]) ? S - 2 : S - 1;
+  let score = 0;
+  for (let t = T - 1; t >= 0; t--) {
+    const lp = data[offset + t * frameStride + label[s]];
+    path[t] = label[s];
+    frameScores[t] = lp;
+    targetIndex[t] = s % 2 === 1 ? (s - 1) >> 1 : -1;
+    score += lp;
+    s -= back[t * S + s];
+  }
+  return { path, frameScores, targetIndex, score };
+}

@@ -1,0 +1,86 @@
+import { splitWords, type WordBoundary } from '../text/word-boundary.js';
+import type { TokenSpan } from './token-spans.js';
+
+/**
+ * How frames map to seconds. Either `frameShift` (seconds per feature frame, e.g. 0.01 for a 10 ms hop)
+ * with the model's `subsampling` factor (e.g. 4 for a Conformer; wav2vec2's 320-sample stride at 16 kHz
+ * is frameShift 0.02 with subsampling 1), or `frameRate` (posterior frames per second).
+ * `offset` (seconds) is added to every time, e.g. the start of a chunk within a longer recording.
+ */
+export type FrameTiming =
+  | { frameShift: number; subsampling?: number; offset?: number }
+  | { frameRate: number; offset?: number };
+
+/** Seconds covered by one posterior frame. */
+export function secondsPerFrame(timing: FrameTiming): number {
+  let s: number;
+  if ('frameRate' in timing) {
+    if (!(timing.frameRate > 0))
+      throw new Error(`secondsPerFrame: timing.frameRate must be > 0, got ${timing.frameRate}`);
+    s = 1 / timing.frameRate;
+  } else {
+    const sub = timing.subsampling ?? 1;
+    if (!(timing.frameShift > 0)) {
+      throw new Error(`secondsPerFrame: timing.frameShift must be > 0, got ${timing.frameShift}`);
+    }
+    if (!Number.isInteger(sub) || sub < 1) {
+      throw new Error(`secondsPerFrame: timing.subsampling must be a positive integer, got ${sub}`);
+    }
+    s = timing.frameShift * sub;
+  }
+  return s;
+}
+
+/** A word of aligned tokens. Frames are [start, end); times are start*secondsPerFrame + offset, etc. */
+export interface WordSpan {
+  /** The word's text when `decode` was given, else ''. */
+  text: string;
+  tokens: TokenSpan[];
+  start: number;
+  end: number;
+  startTime: number;
+  endTime: number;
+  /** Mean posterior probability over the word's token frames (frame-weighted mean of token scores). */
+  score: number;
+}
+
+/** Inputs of {@link wordSpans}. */
+export interface WordSpansOptions {
+  tokenSpans: readonly TokenSpan[];
+  /** Word rule: e.g. `vocab.wordBoundary` of a `CharVocab` or `SentencePieceTokenizer`. */
+  boundary: WordBoundary;
+  timing: FrameTiming;
+  /** Turns a word's token ids into text, e.g. `(ids) => tokenizer.decode(ids)`; trimmed. */
+  decode?: (ids: Int32Array) => string;
+}
+
+/**
+ * Groups token spans into words by the boundary rule (separator tokens, or "▁"-prefixed pieces) and
+ * gives each word its frame range, times in seconds and confidence. Frames between tokens (blanks) are
+ * not counted in a word's span or score, as in torchaudio's forced-alignment tutorial.
+ */
+export function wordSpans(o: WordSpansOptions): WordSpan[] {
+  const sec = secondsPerFrame(o.timing);
+  const offset = o.timing.offset ?? 0;
+  const ids = Int32Array.from(o.tokenSpans, (s) => s.token);
+  return splitWords(ids, o.boundary).map(([a, b]) => {
+    const tokens = o.tokenSpans.slice(a, b);
+    let weighted = 0;
+    let frames = 0;
+    for (const t of tokens) {
+      weighted += t.score * (t.end - t.start);
+      frames += t.end - t.start;
+    }
+    const start = tokens[0].start;
+    const end = tokens[tokens.length - 1].end;
+    return {
+      text: o.decode ? o.decode(ids.subarray(a, b)).trim() : '',
+      tokens,
+      start,
+      end,
+      startTime: start * sec + offset,
+      endTime: end * sec + offset,
+      score: frames > 0 ? weighted / frames : 0,
+    };
+  });
+}

@@ -1,0 +1,1 @@
+export { markerBoundary, separatorBoundary, splitWords, type WordBoundary } from './word-boundary.js';
