@@ -1,0 +1,165 @@
+import { bpeSegment } from './bpe.js';
+import { buildPieceVocab, type PieceVocab, type Segment, splitUnits } from './piece-vocab.js';
+import { PieceType, parseSentencePieceModel, type SentencePieceModelData } from './sentencepiece-proto.js';
+import { checkId, type Tokenizer } from './tokenizer.js';
+import { unigramSegment } from './unigram.js';
+import { markerBoundary, type WordBoundary } from './word-boundary.js';
+
+const SPACE = '\u2581';
+const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
+
+/** Options of {@link SentencePieceTokenizer}. */
+export interface SentencePieceOptions {
+  /**
+   * Id of the CTC blank, when the CTC head reuses a piece for it (e.g. NeMo puts the blank after the
+   * last piece: pass `undefined` and use id `size`; some models use `<pad>` or `<unk>`). Skipped by decode.
+   */
+  blankId?: number;
+}
+
+/**
+ * A SentencePiece model (`.model` protobuf) for encoding transcripts and decoding CTC outputs.
+ * Supports unigram (Viterbi over piece scores) and BPE (score-ordered merges) models, byte-fallback
+ * pieces, and the "▁" word-boundary rule.
+ *
+ * Normalisation: the model's precompiled character map is not interpreted; instead rule names
+ * starting with "nmt_nfkc"/"nfkc" apply Unicode NFKC (and "_cf" lower-cases), "identity" applies none.
+ * For ASR transcripts (already-normalised text) this matches SentencePiece; exotic characters may differ.
+ */
+export class SentencePieceTokenizer implements Tokenizer {
+  readonly model: SentencePieceModelData;
+  readonly pieces: readonly string[];
+  readonly blankId: number | undefined;
+  readonly wordBoundary: WordBoundary;
+  private readonly vocab: PieceVocab;
+  private readonly byteIds: Int32Array;
+  private readonly pieceIndex = new Map<string, number>();
+
+  constructor(model: SentencePieceModelData, options: SentencePieceOptions = {}) {
+    this.model = model;
+    this.pieces = model.pieces.map((p) => p.piece);
+    this.pieces.forEach((p, i) => {
+      if (!this.pieceIndex.has(p)) this.pieceIndex.set(p, i);
+    });
+    this.vocab = buildPieceVocab(model);
+    if (model.modelType !== 'unigram' && model.modelType !== 'bpe') {
+      throw new Error(
+        `SentencePieceTokenizer: model_type '${model.modelType}' is not supported (only unigram and bpe)`,
+      );
+    }
+    this.byteIds = new Int32Array(256).fill(-1);
+    model.pieces.forEach((p, i) => {
+      const m = p.type === PieceType.BYTE ? BYTE_PIECE.exec(p.piece) : null;
+      if (m) this.byteIds[Number.parseInt(m[1], 16)] = i;
+    });
+    if (options.blankId !== undefined)
+      checkId('SentencePieceTokenizer: options.blankId', options.blankId, this.size, 0);
+    this.blankId = options.blankId;
+    this.wordBoundary = markerBoundary(this.pieces, { suffix: model.treatWhitespaceAsSuffix });
+  }
+
+  /** From the bytes of a `.model` file. */
+  static fromBytes(bytes: Uint8Array, options: SentencePieceOptions = {}): SentencePieceTokenizer {
+    return new SentencePieceTokenizer(parseSentencePieceModel(bytes), options);
+  }
+
+  /** From a `.model` file path (Node only). */
+  static async fromFile(path: string, options: SentencePieceOptions = {}): Promise<SentencePieceTokenizer> {
+    const { readFile } = await import('node:fs/promises');
+    return SentencePieceTokenizer.fromBytes(new Uint8Array(await readFile(path)), options);
+  }
+
+  get size(): number {
+    return this.pieces.length;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.pieceIndex.get(token);
+  }
+
+  idToToken(id: number): string {
+    checkId('SentencePieceTokenizer.idToToken', id, this.size, 0);
+    return this.pieces[id];
+  }
+
+  /** The text as the model sees it: normalised, whitespace handled, spaces escaped as "▁". */
+  normalize(text: string): string {
+    const n = this.model.normalizer;
+    const name = n.name.toLowerCase();
+    let s = name.startsWith('nmt_nfkc') || name.startsWith('nfkc') ? text.normalize('NFKC') : text;
+    if (name.endsWith('_cf')) s = s.toLowerCase();
+    if (n.removeExtraWhitespaces) s = s.trim().replace(/\s+/gu, ' ');
+    if (s.length === 0) return '';
+    if (n.addDummyPrefix) s = this.model.treatWhitespaceAsSuffix ? `${s} ` : ` ${s}`;
+    return n.escapeWhitespaces ? s.replaceAll(' ', SPACE) : s;
+  }
+
+  /** Text → pieces with ids, byte fallback applied to unknown text when the model has byte pieces. */
+  encodeSegments(text: string): Segment[] {
+    const units = splitUnits(this.normalize(text), this.vocab);
+    const segs =
+      this.model.modelType === 'bpe' ? bpeSegment(units, this.vocab) : unigramSegment(units, this.vocab);
+    if (!this.model.byteFallback) return segs;
+    const out: Segment[] = [];
+    for (const seg of segs) {
+      if (seg.id !== this.model.unkId) {
+        out.push(seg);
+        continue;
+      }
+      for (const b of new TextEncoder().encode(seg.surface)) {
+        const id = this.byteIds[b];
+        if (id < 0) {
+          throw new Error(
+            `SentencePieceTokenizer.encode: byte_fallback is set but the model has no piece <0x${b.toString(16).toUpperCase().padStart(2, '0')}>`,
+          );
+        }
+        out.push({ id, surface: this.pieces[id] });
+      }
+    }
+    return out;
+  }
+
+  encode(text: string): Int32Array {
+    return Int32Array.from(this.encodeSegments(text), (s) => s.id);
+  }
+
+  /** Piece strings of the encoding, e.g. ["▁the", "▁cat", "s"]. */
+  encodeAsPieces(text: string): string[] {
+    return this.encodeSegments(text).map((s) => this.pieces[s.id]);
+  }
+
+  /**
+   * Ids → text: control pieces and the blank are dropped, unknowns become the model's unk surface
+   * (" ⁇ "), runs of byte pieces are decoded as UTF-8, "▁" becomes a space and the dummy prefix is removed.
+   */
+  decode(ids: ArrayLike<number>): string {
+    let out = '';
+    const bytes: number[] = [];
+    const flush = () => {
+      if (bytes.length > 0) out += new TextDecoder().decode(Uint8Array.from(bytes));
+      bytes.length = 0;
+    };
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      checkId('SentencePieceTokenizer.decode', id, this.size, i);
+      if (id === this.blankId) continue;
+      const type = this.model.pieces[id].type;
+      if (type === PieceType.BYTE) {
+        const m = BYTE_PIECE.exec(this.pieces[id]);
+        if (m) {
+          bytes.push(Number.parseInt(m[1], 16));
+          continue;
+        }
+      }
+      flush();
+      if (type === PieceType.CONTROL || type === PieceType.UNUSED) continue;
+      out += type === PieceType.UNKNOWN ? this.model.unkSurface : this.pieces[id];
+    }
+    flush();
+    out = out.replaceAll(SPACE, ' ');
+    if (this.model.normalizer.addDummyPrefix) {
+      out = this.model.treatWhitespaceAsSuffix ? out.replace(/ $/u, '') : out.replace(/^ /u, '');
+    }
+    return out;
+  }
+}
