@@ -25,6 +25,19 @@ export interface CtcKernelArgs {
   inputLengths: Int32Array;
   targetLengths: Int32Array;
   blank: number;
+  /** SIMD exp for whole gradient rows (torch convention); null uses the JS exp */
+  expRow:
+    | ((
+        src: Float32Array,
+        srcOff: number,
+        dst: Float32Array,
+        dstOff: number,
+        n: number,
+        w: number,
+      ) => boolean)
+    | null;
+  /** entry point named in error messages */
+  fn: string;
   /** 0: torch convention (softmax − occupancy), 1: true ∂loss/∂logProbs (−occupancy) */
   gradMode: number;
   zeroInfinity: boolean;
@@ -42,6 +55,25 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   const { logProbs: lp, N, C, targets, targetOffsets, inputLengths, targetLengths, blank } = a;
   const grad = a.grad;
   const torchMode = a.gradMode === 0;
+  const expRow = a.expRow;
+
+  // exp(x) = 2^(k/256)·e^r with k = round(x·256/ln 2), |r| ≤ ln2/512: a table lookup and a
+  // cubic (relative error < 2e-13), about twice as fast as Math.exp in V8.
+  const EXP_K = 256 / Math.LN2;
+  const EXP_R = Math.LN2 / 256;
+  const ROUND = 6755399441055744; // 1.5·2^52: adding it rounds a double to an integer
+  const frac = new Float64Array(256);
+  for (let j = 0; j < 256; j++) frac[j] = 2 ** (j / 256);
+  const pow2 = new Float64Array(2200); // 2^(e − 1100)
+  for (let i = 0; i < 2200; i++) pow2[i] = 2 ** (i - 1100);
+  const fastExp = (x: number): number => {
+    if (!(x > -745)) return 0; // also −Infinity
+    if (x > 709) return Math.exp(x);
+    const kf = x * EXP_K + ROUND - ROUND;
+    const k = kf | 0;
+    const r = x - kf * EXP_R;
+    return (1 + r * (1 + r * (0.5 + r * 0.16666666666666666))) * frac[k & 255] * pow2[(k >> 8) + 1100];
+  };
 
   // Scratch buffers grow on demand and are reused across items.
   let alpha = new Float64Array(0);
@@ -53,36 +85,90 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   let canon = new Int32Array(0);
   let skip = new Uint8Array(0);
 
-  const fillRowNaN = (n: number, Tn: number): void => {
+  // Infinite loss: torch's gradient is 0/0 = NaN on the item's frames, or 0 under zeroInfinity.
+  const fillInfiniteRows = (n: number, Tn: number): void => {
     if (grad === null) return;
-    for (let t = 0; t < Tn; t++) grad.fill(Number.NaN, (t * N + n) * C, (t * N + n + 1) * C);
+    const v = a.zeroInfinity ? 0 : Number.NaN;
+    for (let t = 0; t < Tn; t++) grad.fill(v, (t * N + n) * C, (t * N + n + 1) * C);
   };
 
-  // Writes one gradient row from the per-label occupancies `occ[j]` (already summed onto the
-  // canonical index of repeated labels).
-  const writeRow = (row: number, L: number, w: number): void => {
+  // Sparse part of one gradient row: the L + 1 entries of this item's labels, from the
+  // occupancies `occ[j]` of target positions j (0: blank) times `scale`. Positions holding the same
+  // label are summed onto the first (canonical) one. In torch mode the row already holds
+  // softmax·w from the sweep, and p is recomputed from the gathered log-probs at g.
+  let hasRepeatedLabel = false;
+  const writeRow = (row: number, g: number, L: number, w: number, scale: number): void => {
     if (grad === null) return;
+    if (hasRepeatedLabel) {
+      for (let j = 1; j <= L; j++) {
+        if (canon[j] !== j) {
+          occ[canon[j]] += occ[j];
+          occ[j] = 0;
+        }
+      }
+    }
     if (torchMode) {
-      for (let k = 0; k < C; k++) grad[row + k] = Math.exp(lp[row + k]) * w;
       for (let j = 0; j <= L; j++) {
         if (canon[j] !== j) continue;
-        const k = labels[j];
-        grad[row + k] = (Math.exp(lp[row + k]) - occ[j]) * w;
+        grad[row + labels[j]] = (fastExp(gathered[g + j]) - occ[j] * scale) * w;
       }
     } else {
       for (let j = 0; j <= L; j++) {
         if (canon[j] !== j) continue;
-        grad[row + labels[j]] = -occ[j] * w;
+        grad[row + labels[j]] = -occ[j] * scale * w;
       }
     }
   };
 
+  // Sweep over memory in order, frame by frame and item by item (rows (t, n0..n1) are
+  // contiguous), instead of per item with a stride of N·C: it gathers each item's label
+  // log-probs into a contiguous block and, in torch mode, writes the dense softmax·w rows.
+  let gatherSize = 0;
+  const gOff = new Int32Array(a.n1 - a.n0 + 1);
+  for (let n = a.n0; n < a.n1; n++) {
+    gOff[n - a.n0] = gatherSize;
+    gatherSize += inputLengths[n] * (targetLengths[n] + 1);
+  }
+  const gathered = new Float32Array(gatherSize);
+  let Tmax = 0;
+  for (let n = a.n0; n < a.n1; n++) Tmax = Math.max(Tmax, inputLengths[n]);
+  for (let t = 0; t < Tmax; t++) {
+    for (let n = a.n0; n < a.n1; n++) {
+      if (t >= inputLengths[n]) continue;
+      const row = (t * N + n) * C;
+      const L = targetLengths[n];
+      const g = gOff[n - a.n0] + t * (L + 1);
+      const off = targetOffsets[n] - 1;
+      gathered[g] = lp[row + blank];
+      for (let j = 1; j <= L; j++) gathered[g + j] = lp[row + targets[off + j]];
+      if (!torchMode || grad === null) continue;
+      const w = a.gradScale[n];
+      let bad = false;
+      if (expRow !== null) bad = expRow(lp, row, grad, row, C, w);
+      else {
+        for (let k = 0; k < C; k++) {
+          const x = lp[row + k];
+          if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) bad = true;
+          grad[row + k] = fastExp(x) * w;
+        }
+      }
+      // The sweep reads every valid row, so this is where NaN / +Infinity inputs are caught.
+      if (bad) {
+        const k = lp
+          .subarray(row, row + C)
+          .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
+        throw new Error(
+          `${a.fn}: logProbs[${t}, ${n}, ${k}] is ${lp[row + k]} (batch item ${n}, frame ${t}, class ${k})`,
+        );
+      }
+    }
+  }
+
   // Exact log-domain fallback (float64). Returns the NLL and writes the gradient rows.
-  const logDomain = (n: number, Tn: number, L: number, w: number): number => {
+  const logDomain = (n: number, Tn: number, L: number, w: number, g0: number): number => {
     const S = 2 * L + 1;
     const la = new Float64Array(Tn * S).fill(Number.NEGATIVE_INFINITY);
-    const lpAt = (t: number, s: number): number =>
-      lp[(t * N + n) * C + (s & 1 ? labels[(s + 1) >> 1] : blank)];
+    const lpAt = (t: number, s: number): number => gathered[g0 + t * (L + 1) + (s & 1 ? (s + 1) >> 1 : 0)];
     const lse2 = (x: number, y: number): number => {
       if (x === Number.NEGATIVE_INFINITY) return y;
       if (y === Number.NEGATIVE_INFINITY) return x;
@@ -105,7 +191,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     const nll = -logP;
     if (grad === null) return nll;
     if (!Number.isFinite(nll)) {
-      if (!a.zeroInfinity) fillRowNaN(n, Tn);
+      fillInfiniteRows(n, Tn);
       return nll;
     }
     // beta' excludes the emission at t, so occupancy(t, s) = exp(alpha + beta' − logP).
@@ -119,7 +205,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         const g = Math.exp(la[t * S + s] + bc[s] - logP);
         occ[canon[s & 1 ? (s + 1) >> 1 : 0]] += g;
       }
-      writeRow((t * N + n) * C, L, w);
+      writeRow((t * N + n) * C, g0 + t * (L + 1), L, w, 1);
       if (t === 0) break;
       for (let s = 0; s < S; s++) {
         let v = bc[s] + lpAt(t, s);
@@ -140,6 +226,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     const off = targetOffsets[n];
     const w = a.gradScale[n];
     const S = 2 * L + 1;
+    const g0 = gOff[n - a.n0];
 
     // No frames: only the empty target has a path (of probability 1).
     if (Tn === 0) {
@@ -155,6 +242,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     if (skip.length < S) skip = new Uint8Array(2 * S);
     labels[0] = blank;
     canon[0] = 0;
+    hasRepeatedLabel = false;
     let repeats = 0;
     for (let j = 1; j <= L; j++) {
       const k = targets[off + j - 1];
@@ -163,6 +251,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       for (let i = 1; i < j; i++) {
         if (labels[i] === k) {
           canon[j] = i;
+          hasRepeatedLabel = true;
           break;
         }
       }
@@ -175,80 +264,92 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     if (L + repeats > Tn) {
       // torch: NaN gradient on the item's frames (0/0 occupancy), or 0 loss and gradient.
       a.losses[n] = a.zeroInfinity ? 0 : Number.POSITIVE_INFINITY;
-      if (!a.zeroInfinity) fillRowNaN(n, Tn);
+      fillInfiniteRows(n, Tn);
       continue;
     }
 
     // Emissions exp(lp − m_t) for the L + 1 labels of this item, m_t = their max at frame t.
     const L1 = L + 1;
+    let nll = Number.NaN;
     if (emit.length < Tn * L1) emit = new Float64Array(Math.max(Tn * L1, 2 * emit.length));
     if (alpha.length < Tn * S) alpha = new Float64Array(Math.max(Tn * S, 2 * alpha.length));
     let logScale = 0;
     let ok = true;
     for (let t = 0; t < Tn && ok; t++) {
-      const row = (t * N + n) * C;
       const e = t * L1;
+      const g = g0 + e;
       let m = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < L1; j++) {
-        const v = lp[row + labels[j]];
+        const v = gathered[g + j];
         if (v > m) m = v;
       }
       if (!(m > Number.NEGATIVE_INFINITY) || m === Number.POSITIVE_INFINITY) ok = false;
       logScale += m;
-      for (let j = 0; j < L1; j++) emit[e + j] = Math.exp(lp[row + labels[j]] - m);
+      for (let j = 0; j < L1; j++) emit[e + j] = fastExp(gathered[g + j] - m);
     }
 
-    // Forward pass, rescaled to sum 1 at every frame.
+    // Forward pass. Instead of rescaling alpha_t to sum 1, the factor 1/c_{t-1} is folded into the
+    // L + 1 emissions of frame t (cheaper than S multiplies); emit then holds the scaled
+    // emissions, which the backward pass can use as they are because occupancies are normalised
+    // per frame. States beyond 2t + 1 are unreachable at frame t and are not computed.
+    let fin = 0;
     if (ok) {
-      alpha.fill(0, 0, S);
       alpha[0] = emit[0];
       if (S > 1) alpha[1] = emit[1];
+      if (S > 2) alpha[2] = 0;
+      if (S > 3) alpha[3] = 0;
       let c = alpha[0] + (S > 1 ? alpha[1] : 0);
-      if (c > 0) {
-        alpha[0] /= c;
-        if (S > 1) alpha[1] /= c;
-        logScale += Math.log(c);
-      } else ok = false;
-      for (let t = 1; t < Tn && ok; t++) {
-        const p = (t - 1) * S;
-        const q = t * S;
-        const e = t * L1;
-        // States beyond 2t+1 are unreachable at frame t; keep them zero without computing.
-        const sMax = Math.min(S, 2 * t + 2);
-        c = 0;
-        let v = alpha[p] * emit[e];
-        alpha[q] = v;
-        c += v;
-        for (let s = 1; s < sMax; s++) {
-          if (s & 1) {
-            v = alpha[p + s] + alpha[p + s - 1];
-            if (skip[s]) v += alpha[p + s - 2];
-            v *= emit[e + ((s + 1) >> 1)];
-          } else {
-            v = (alpha[p + s] + alpha[p + s - 1]) * emit[e];
-          }
-          alpha[q + s] = v;
-          c += v;
-        }
-        for (let s = sMax; s < S; s++) alpha[q + s] = 0;
+      for (let t = 1; t < Tn; t++) {
         if (!(c > 0) || c === Number.POSITIVE_INFINITY) {
           ok = false;
           break;
         }
-        const inv = 1 / c;
-        for (let s = 0; s < sMax; s++) alpha[q + s] *= inv;
         logScale += Math.log(c);
+        const inv = 1 / c;
+        const e = t * L1;
+        for (let j = 0; j < L1; j++) emit[e + j] *= inv;
+        const p = (t - 1) * S;
+        const q = t * S;
+        const sMax = Math.min(S, 2 * t + 2);
+        const eb = emit[e];
+        // pairs (blank 2i, label 2i+1); prev values carried in registers
+        let am1 = alpha[p]; // alpha_{t-1}(2i-1) for the next pair, alpha(0) for i = 0
+        let v = am1 * eb;
+        alpha[q] = v;
+        c = v;
+        if (sMax > 1) {
+          v = (alpha[p + 1] + am1) * emit[e + 1];
+          alpha[q + 1] = v;
+          c += v;
+        }
+        am1 = alpha[p + 1];
+        for (let s = 2; s < sMax; s += 2) {
+          const a0 = alpha[p + s];
+          v = (a0 + am1) * eb;
+          alpha[q + s] = v;
+          c += v;
+          if (s + 1 < sMax) {
+            const a1 = alpha[p + s + 1];
+            v = (a1 + a0 + skip[s + 1] * am1) * emit[e + ((s + 2) >> 1)];
+            alpha[q + s + 1] = v;
+            c += v;
+            am1 = a1;
+          }
+        }
+        // the next frame reads up to two states past this band: keep them zero
+        if (sMax < S) alpha[q + sMax] = 0;
+        if (sMax + 1 < S) alpha[q + sMax + 1] = 0;
+      }
+      if (ok) {
+        const last = (Tn - 1) * S;
+        fin = S > 1 ? alpha[last + S - 1] + alpha[last + S - 2] : alpha[last];
+        if (fin > 0 && fin < Number.POSITIVE_INFINITY) nll = -(logScale + Math.log(fin));
+        else ok = false;
       }
     }
-    let nll = Number.NaN;
-    if (ok) {
-      const last = (Tn - 1) * S;
-      const fin = S > 1 ? alpha[last + S - 1] + alpha[last + S - 2] : alpha[last];
-      if (fin > 0) nll = -(logScale + Math.log(fin));
-      else ok = false;
-    }
 
-    // Backward pass (beta' excludes the emission at t) fused with the gradient rows.
+    // Backward pass (beta' excludes the emission at t) fused with the gradient rows. beta' is
+    // rescaled through the emissions it multiplies next (by 1/max), like alpha.
     if (ok && grad !== null) {
       if (betaCur.length < S) {
         betaCur = new Float64Array(2 * S);
@@ -257,57 +358,61 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       betaCur.fill(0, 0, S);
       betaCur[S - 1] = 1;
       if (S > 1) betaCur[S - 2] = 1;
+      let bmax = 1;
       for (let t = Tn - 1; t >= 0; t--) {
         const q = t * S;
+        const sMax = Math.min(S, 2 * t + 2);
         // Occupancy is proportional to alpha·beta'; normalising per frame cancels all scales.
-        occ.fill(0, 0, L1);
+        let zb = 0;
         let z = 0;
-        for (let s = 0; s < S; s += 2) {
+        for (let s = 0; s < sMax; s += 2) zb += alpha[q + s] * betaCur[s];
+        for (let s = 1; s < sMax; s += 2) {
           const g = alpha[q + s] * betaCur[s];
-          occ[0] += g;
+          occ[(s + 1) >> 1] = g;
           z += g;
         }
-        for (let s = 1; s < S; s += 2) {
-          const g = alpha[q + s] * betaCur[s];
-          occ[canon[(s + 1) >> 1]] += g;
-          z += g;
-        }
+        for (let s = sMax + 1; s < S; s += 2) occ[(s + 1) >> 1] = 0;
+        occ[0] = zb;
+        z += zb;
         if (!(z > 0) || z === Number.POSITIVE_INFINITY) {
           ok = false;
           break;
         }
-        const iz = 1 / z;
-        for (let j = 0; j < L1; j++) occ[j] *= iz;
-        writeRow((t * N + n) * C, L, w);
+        writeRow((t * N + n) * C, g0 + t * L1, L, w, 1 / z);
         if (t === 0) break;
         const e = t * L1;
-        const eb = emit[e];
-        let bmax = 0;
-        for (let s = 0; s < S; s++) {
-          let v: number;
-          if (s & 1) {
-            v = betaCur[s] * emit[e + ((s + 1) >> 1)];
-            if (s + 1 < S) v += betaCur[s + 1] * eb;
-            if (s + 2 < S && skip[s + 2]) v += betaCur[s + 2] * emit[e + ((s + 3) >> 1)];
-          } else {
-            v = betaCur[s] * eb;
-            if (s + 1 < S) v += betaCur[s + 1] * emit[e + ((s + 2) >> 1)];
-          }
-          betaNext[s] = v;
-          if (v > bmax) bmax = v;
-        }
         if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
           ok = false;
           break;
         }
         const ib = 1 / bmax;
-        for (let s = 0; s < S; s++) betaNext[s] *= ib;
+        const eb = emit[e] * ib;
+        // u(s) = beta'_t(s)·E_t(s); beta'_{t-1}(2i) = u(2i) + u(2i+1),
+        // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3)
+        let uNext = betaCur[S - 1] * eb; // u(S-1), a blank
+        betaNext[S - 1] = uNext;
+        let bmaxNext = uNext;
+        let uNext2 = 0;
+        for (let s = S - 2; s >= 0; s -= 2) {
+          // s is odd (label state), s - 1 even (blank)
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
+          const bOdd = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
+          betaNext[s] = bOdd;
+          const uEven = betaCur[s - 1] * eb;
+          const bEven = uEven + uOdd;
+          betaNext[s - 1] = bEven;
+          if (bOdd > bmaxNext) bmaxNext = bOdd;
+          if (bEven > bmaxNext) bmaxNext = bEven;
+          uNext = uEven;
+          uNext2 = uOdd;
+        }
+        bmax = bmaxNext;
         const tmp = betaCur;
         betaCur = betaNext;
         betaNext = tmp;
       }
     }
-    if (!ok) nll = logDomain(n, Tn, L, w);
+    if (!ok) nll = logDomain(n, Tn, L, w, g0);
 
     if (nll === Number.POSITIVE_INFINITY && a.zeroInfinity) {
       a.losses[n] = 0;

@@ -3,7 +3,7 @@ import type { CtcLossOptions, CtcReduction } from './ctc-loss-types.js';
 
 /** Validated inputs in the kernel's layout (targets concatenated, per-item offsets and scales). */
 export interface PreparedCtc {
-  args: Omit<CtcKernelArgs, 'losses' | 'grad' | 'n0' | 'n1'>;
+  args: Omit<CtcKernelArgs, 'losses' | 'grad' | 'n0' | 'n1' | 'expRow'>;
   reduction: CtcReduction;
   wantGrad: boolean;
 }
@@ -18,7 +18,7 @@ function isInt32(x: unknown): x is Int32Array {
  * Checks every argument of `ctcLoss` and converts padded targets to the concatenated form.
  * Errors name the function, the argument and the offending batch item.
  */
-export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
+export function prepareCtcLoss(fn: string, o: CtcLossOptions, kernelScansRows = false): PreparedCtc {
   const { logProbs, dims, inputLengths, targetLengths } = o;
   const blank = o.blank ?? 0;
   const reduction = o.reduction ?? 'mean';
@@ -108,8 +108,10 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
       }
     }
   }
-  // NaN would silently poison the recursion: report the first one with its coordinates.
-  for (let t = 0; t < T; t++) {
+  // NaN would silently poison the recursion: report the first one with its coordinates. With
+  // torch's gradient convention the kernel reads every row anyway and reports them itself.
+  const scan = !(kernelScansRows && (o.grad ?? true) && gradMode === 'logits');
+  for (let t = 0; scan && t < T; t++) {
     for (let n = 0; n < N; n++) {
       if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
@@ -139,6 +141,7 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
       inputLengths,
       targetLengths,
       blank,
+      fn,
       gradMode: gradMode === 'logits' ? 0 : 1,
       zeroInfinity: o.zeroInfinity ?? false,
       gradScale,

@@ -1,6 +1,9 @@
 import { ctcKernelRange } from './ctc-kernel.js';
 import { prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
 import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
+import { createWasmExp, type ExpRow } from './wasm-exp.js';
+
+let expRow: ExpRow | null | undefined;
 
 /**
  * Connectionist temporal classification loss (Graves et al. 2006) with its gradient, matching
@@ -9,11 +12,12 @@ import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
  * Runs synchronously on the calling thread; `ctcLossAsync` spreads the batch over worker threads.
  */
 export function ctcLoss(options: CtcLossOptions): CtcLossResult {
-  const p = prepareCtcLoss('ctcLoss', options);
+  if (expRow === undefined) expRow = createWasmExp();
+  const p = prepareCtcLoss('ctcLoss', options, true);
   const { T, N, C } = p.args;
   const losses = new Float64Array(N);
   const grad = p.wantGrad ? new Float32Array(T * N * C) : null;
-  ctcKernelRange({ ...p.args, losses, grad, n0: 0, n1: N });
+  ctcKernelRange({ ...p.args, expRow, losses, grad, n0: 0, n1: N });
   const loss = reduceCtcLosses(losses, p.args.targetLengths, p.reduction);
   return grad === null ? { loss } : { loss, grad };
 }
