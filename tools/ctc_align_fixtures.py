@@ -15,6 +15,8 @@ ctc_loss (the best path can never beat the sum over all paths).
 Outputs (committed, tests never need Python):
   packages/ctc/src/align/fixtures/forced-align.json
   packages/ctc/src/text/fixtures/tiny-unigram.model, tiny-bpe.model, tiny-bytes.model
+  packages/ctc/src/text/fixtures/edit-distance.json (torchaudio.functional.edit_distance on word and
+  character sequences, the reference for WER/CER distances)
 """
 
 import itertools
@@ -224,7 +226,30 @@ def spm_fixtures():
             f.write(data)
 
 
+def edit_distance_fixtures():
+    import random
+
+    import torchaudio.functional as AF
+
+    rng = random.Random(3)
+    words = ["the", "a", "cat", "sat", "on", "mat", "dog", "ran"]
+    pairs = [("the cat sat on the mat", "the cat sit on mat"), ("hello world", "hello big world"),
+             ("", "a b"), ("a b c", ""), ("abc d", "abd d")]
+    for _ in range(40):
+        ref = " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        hyp = " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        pairs.append((ref, hyp))
+    out = []
+    for ref, hyp in pairs:
+        out.append({"ref": ref, "hyp": hyp,
+                    "words": AF.edit_distance(ref.split(), hyp.split()),
+                    "chars": AF.edit_distance(list(ref), list(hyp))})
+    with open(os.path.join(TEXT_DIR, "edit-distance.json"), "w") as f:
+        json.dump(out, f, indent=0)
+
+
 if __name__ == "__main__":
     align_fixtures()
     spm_fixtures()
+    edit_distance_fixtures()
     print("wrote", ALIGN_DIR, TEXT_DIR)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { editAlign } from './edit-distance.js';
 import { charErrorRate, corpusErrorRate, normalizeText, wordErrorRate } from './error-rate.js';
@@ -47,7 +48,21 @@ describe('editAlign', () => {
   });
 });
 
+const torchaudioCases = JSON.parse(
+  readFileSync(new URL('./fixtures/edit-distance.json', import.meta.url), 'utf8'),
+) as Array<{ ref: string; hyp: string; words: number; chars: number }>;
+
 describe('wordErrorRate / charErrorRate', () => {
+  it('agrees with torchaudio.functional.edit_distance on words and characters', () => {
+    expect(torchaudioCases.length).toBeGreaterThan(40);
+    for (const c of torchaudioCases) {
+      const w = wordErrorRate(c.ref, c.hyp);
+      expect(w.distance).toBe(c.words);
+      expect(w.substitutions + w.deletions + w.insertions).toBe(c.words);
+      expect(charErrorRate(c.ref, c.hyp).distance).toBe(c.chars);
+    }
+  });
+
   it('counts substitutions, deletions, insertions and hits (hand-computed)', () => {
     const r = wordErrorRate('the cat sat on the mat', 'the cat sit on mat');
     expect([r.hits, r.substitutions, r.deletions, r.insertions]).toEqual([4, 1, 1, 0]);
