@@ -1,4 +1,13 @@
-export type { Backend, BinaryOp, ConvAttrs, NativeLowerings, PadMode, ReduceOp, Size, UnaryOp } from './backend.js';
+export type {
+  Backend,
+  BinaryOp,
+  ConvAttrs,
+  NativeLowerings,
+  PadMode,
+  ReduceOp,
+  Size,
+  UnaryOp,
+} from './backend.js';
 export { exportOnnx, traceModule } from './backends/onnx/export.js';
 export { releaseOnnxSessions } from './backends/onnx/run.js';
 export { type OrtModule, setOnnxRuntime } from './backends/onnx/runtime.js';

@@ -21,7 +21,9 @@ function checkTensorData(name: string, t: TensorData): void {
   }
   const size = t.dims.reduce((a, b) => a * b, 1);
   if (size !== t.data.length) {
-    throw new Error(`infer: input '${name}' has ${t.data.length} values but dims ${formatShape(t.dims)} need ${size}`);
+    throw new Error(
+      `infer: input '${name}' has ${t.data.length} values but dims ${formatShape(t.dims)} need ${size}`,
+    );
   }
 }
 

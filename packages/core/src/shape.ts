@@ -50,7 +50,9 @@ export function broadcastShapes(a: Shape, b: Shape, where: string): Dim[] {
     else if (db === 1) out.push(da);
     else if (typeof da === 'number' && typeof db === 'number') {
       if (da !== db) {
-        throw new Error(`${where}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+        throw new Error(
+          `${where}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`,
+        );
       }
       out.push(da);
     } else out.push(typeof da === 'number' ? da : db);

@@ -32,7 +32,14 @@ export class Lambda extends Module {
 }
 
 export function randomData(rng: Rng, dims: number[], low = -1, high = 1): TensorData {
-  return { data: rng.uniformArray(dims.reduce((a, b) => a * b, 1), low, high), dims };
+  return {
+    data: rng.uniformArray(
+      dims.reduce((a, b) => a * b, 1),
+      low,
+      high,
+    ),
+    dims,
+  };
 }
 
 export function randomInts(rng: Rng, dims: number[], low: number, high: number): TensorData {
@@ -48,7 +55,12 @@ export interface ParityResult {
 }
 
 /** Compares two output records; returns the worst tolerance ratio and a description of it. */
-export function compareOutputs(a: Record<string, TensorData>, b: Record<string, TensorData>, rtol: number, atol: number): { worst: number; where: string } {
+export function compareOutputs(
+  a: Record<string, TensorData>,
+  b: Record<string, TensorData>,
+  rtol: number,
+  atol: number,
+): { worst: number; where: string } {
   let worst = 0;
   let where = '';
   for (const name of Object.keys(b)) {
@@ -59,7 +71,8 @@ export function compareOutputs(a: Record<string, TensorData>, b: Record<string, 
     for (let i = 0; i < y.data.length; i++) {
       const xv = Number(x.data[i]);
       const yv = Number(y.data[i]);
-      if (Number.isNaN(xv) !== Number.isNaN(yv)) return { worst: Number.POSITIVE_INFINITY, where: `${name}[${i}]: ${xv} vs ${yv}` };
+      if (Number.isNaN(xv) !== Number.isNaN(yv))
+        return { worst: Number.POSITIVE_INFINITY, where: `${name}[${i}]: ${xv} vs ${yv}` };
       if (xv === yv) continue;
       const r = Math.abs(xv - yv) / (atol + rtol * Math.abs(yv));
       if (r > worst) {

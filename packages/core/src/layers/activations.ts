@@ -51,7 +51,10 @@ export class Tanh extends Module {
 export class Dropout extends Module {
   private calls = 0;
 
-  constructor(readonly p = 0.1, readonly seed = 0) {
+  constructor(
+    readonly p = 0.1,
+    readonly seed = 0,
+  ) {
     super();
   }
 

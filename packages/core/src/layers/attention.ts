@@ -3,7 +3,19 @@ import { constantParameter } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import {
-  add, dropout, logicalNot, matmul, mul, reshape, sizeOf, slice, softmax, tensorOf, transpose, unsqueeze, where,
+  add,
+  dropout,
+  logicalNot,
+  matmul,
+  mul,
+  reshape,
+  sizeOf,
+  slice,
+  softmax,
+  tensorOf,
+  transpose,
+  unsqueeze,
+  where,
 } from '../ops/index.js';
 import { checkShape, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -28,14 +40,24 @@ export class MultiHeadAttention extends Module {
   out_proj: Linear;
   readonly headDim: number;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, readonly options: { bias?: boolean; dropout?: number; rng?: Rng } = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    readonly options: { bias?: boolean; dropout?: number; rng?: Rng } = {},
+  ) {
     super();
-    if (embedDim % numHeads) throw new Error(`MultiHeadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+    if (embedDim % numHeads)
+      throw new Error(
+        `MultiHeadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`,
+      );
     this.headDim = embedDim / numHeads;
     const rng = options.rng ?? defaultRng();
     // PyTorch initialises in_proj with xavier_uniform and zero biases.
     const bound = Math.sqrt(6 / (embedDim + 3 * embedDim));
-    this.in_proj_weight = new Parameter(rng.uniformArray(3 * embedDim * embedDim, -bound, bound), [3 * embedDim, embedDim]);
+    this.in_proj_weight = new Parameter(rng.uniformArray(3 * embedDim * embedDim, -bound, bound), [
+      3 * embedDim,
+      embedDim,
+    ]);
     if (options.bias ?? true) this.in_proj_bias = constantParameter([3 * embedDim], 0);
     this.out_proj = new Linear(embedDim, embedDim, { bias: options.bias ?? true, rng });
     if (this.out_proj.bias) this.out_proj.bias.set(new Float32Array(embedDim));
@@ -84,7 +106,8 @@ export class MultiHeadAttention extends Module {
     if (opts.scoreBias) scores = add(scores, opts.scoreBias);
     if (opts.attnMask) {
       const m = opts.attnMask;
-      if (m.rank !== 2 && m.rank !== 3) throw new Error(`${where_}: 'attnMask' must be [T, S] or [B, T, S] but is ${formatShape(m.shape)}`);
+      if (m.rank !== 2 && m.rank !== 3)
+        throw new Error(`${where_}: 'attnMask' must be [T, S] or [B, T, S] but is ${formatShape(m.shape)}`);
       const m4 = m.rank === 3 ? unsqueeze(m, 1) : m;
       scores = m.dtype === 'bool' ? where(logicalNot(m4), scores, Number.NEGATIVE_INFINITY) : add(scores, m4);
     }

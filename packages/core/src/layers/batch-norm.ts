@@ -25,7 +25,10 @@ export class BatchNorm extends Module {
   readonly eps: number;
   readonly momentum: number;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
     super();
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
@@ -44,7 +47,9 @@ export class BatchNorm extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.rank < 2 || (typeof x.shape[1] === 'number' && x.shape[1] !== this.numFeatures)) {
-      throw new Error(`BatchNorm(${this.numFeatures}): argument 'input' expected shape [B, ${this.numFeatures}, ...] but received ${formatShape(x.shape)}`);
+      throw new Error(
+        `BatchNorm(${this.numFeatures}): argument 'input' expected shape [B, ${this.numFeatures}, ...] but received ${formatShape(x.shape)}`,
+      );
     }
     const bcast = [1, this.numFeatures, ...x.shape.slice(2).map(() => 1)]; // [1, C, 1, ...]
     const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);

@@ -21,11 +21,18 @@ export class Conv1d extends Module {
   weight: Parameter;
   bias?: Parameter;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly options: Conv1dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    readonly options: Conv1dLayerOptions = {},
+  ) {
     super();
     const groups = options.groups ?? 1;
     if (inChannels % groups || outChannels % groups) {
-      throw new Error(`Conv1d: groups (${groups}) must divide in (${inChannels}) and out (${outChannels}) channels`);
+      throw new Error(
+        `Conv1d: groups (${groups}) must divide in (${inChannels}) and out (${outChannels}) channels`,
+      );
     }
     const rng = options.rng ?? defaultRng();
     const bound = 1 / Math.sqrt((inChannels / groups) * kernelSize);
@@ -55,11 +62,18 @@ export class Conv2d extends Module {
   bias?: Parameter;
   readonly kernel: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number], readonly options: Conv2dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    readonly options: Conv2dLayerOptions = {},
+  ) {
     super();
     const groups = options.groups ?? 1;
     if (inChannels % groups || outChannels % groups) {
-      throw new Error(`Conv2d: groups (${groups}) must divide in (${inChannels}) and out (${outChannels}) channels`);
+      throw new Error(
+        `Conv2d: groups (${groups}) must divide in (${inChannels}) and out (${outChannels}) channels`,
+      );
     }
     this.kernel = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
     const rng = options.rng ?? defaultRng();

@@ -10,7 +10,11 @@ import type { Tensor } from '../tensor.js';
 export class Embedding extends Module {
   weight: Parameter;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { rng?: Rng } = {}) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    options: { rng?: Rng } = {},
+  ) {
     super();
     this.weight = normalParameter([numEmbeddings, embeddingDim], 1, options.rng ?? defaultRng());
   }
@@ -20,7 +24,10 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor): Tensor {
-    if (ids.dtype !== 'int32') throw new Error(`Embedding: argument 'ids' must be int32 but is ${ids.dtype} ${formatShape(ids.shape)}`);
+    if (ids.dtype !== 'int32')
+      throw new Error(
+        `Embedding: argument 'ids' must be int32 but is ${ids.dtype} ${formatShape(ids.shape)}`,
+      );
     return gather(tensorOf(ids, this.weight), ids, 0);
   }
 }

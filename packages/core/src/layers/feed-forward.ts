@@ -11,7 +11,11 @@ export class FeedForward extends Module {
   dropout: Dropout;
   linear2: Linear;
 
-  constructor(dModel: number, hidden: number, options: { activation?: ActivationName; dropout?: number; rng?: Rng } = {}) {
+  constructor(
+    dModel: number,
+    hidden: number,
+    options: { activation?: ActivationName; dropout?: number; rng?: Rng } = {},
+  ) {
     super();
     this.linear1 = new Linear(dModel, hidden, { rng: options.rng });
     this.activation = activation(options.activation ?? 'relu');
@@ -20,6 +24,8 @@ export class FeedForward extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.linear2.forward(this.dropout.forward(this.activation.forward(this.linear1.forward(x)) as Tensor));
+    return this.linear2.forward(
+      this.dropout.forward(this.activation.forward(this.linear1.forward(x)) as Tensor),
+    );
   }
 }

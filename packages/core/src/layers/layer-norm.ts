@@ -10,7 +10,11 @@ export class LayerNorm extends Module {
   weight?: Parameter;
   bias?: Parameter;
 
-  constructor(readonly normalizedShape: number, readonly eps = 1e-5, elementwiseAffine = true) {
+  constructor(
+    readonly normalizedShape: number,
+    readonly eps = 1e-5,
+    elementwiseAffine = true,
+  ) {
     super();
     if (elementwiseAffine) {
       this.weight = constantParameter([normalizedShape], 1);
@@ -21,7 +25,9 @@ export class LayerNorm extends Module {
   forward(x: Tensor): Tensor {
     const d = x.shape[x.rank - 1];
     if (typeof d === 'number' && d !== this.normalizedShape) {
-      throw new Error(`LayerNorm(${this.normalizedShape}): argument 'input' expected shape [..., ${this.normalizedShape}] but received ${formatShape(x.shape)}`);
+      throw new Error(
+        `LayerNorm(${this.normalizedShape}): argument 'input' expected shape [..., ${this.normalizedShape}] but received ${formatShape(x.shape)}`,
+      );
     }
     return layerNorm(x, this.weight, this.bias, this.eps);
   }

@@ -16,7 +16,11 @@ export class Linear extends Module {
   weight: Parameter;
   bias?: Parameter;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
     super();
     const rng = options.rng ?? defaultRng();
     const bound = 1 / Math.sqrt(inFeatures);
@@ -27,7 +31,9 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     const d = x.shape[x.rank - 1];
     if (x.rank < 2 || (typeof d === 'number' && d !== this.inFeatures)) {
-      throw new Error(`Linear(${this.inFeatures}→${this.outFeatures}): argument 'input' expected shape [..., ${this.inFeatures}] but received ${formatShape(x.shape)}`);
+      throw new Error(
+        `Linear(${this.inFeatures}→${this.outFeatures}): argument 'input' expected shape [..., ${this.inFeatures}] but received ${formatShape(x.shape)}`,
+      );
     }
     const y = matmul(x, transpose(tensorOf(x, this.weight))); // [..., out]
     return this.bias ? add(y, this.bias) : y;

@@ -19,7 +19,10 @@ export interface SinusoidalOptions {
  * axis (float32 position × frequency, as PyTorch builds its buffer), so T stays dynamic in ONNX.
  */
 export class SinusoidalPositionalEncoding extends Module {
-  constructor(readonly dModel: number, readonly options: SinusoidalOptions = {}) {
+  constructor(
+    readonly dModel: number,
+    readonly options: SinusoidalOptions = {},
+  ) {
     super();
     if (dModel % 2) throw new Error(`SinusoidalPositionalEncoding: dModel must be even but is ${dModel}`);
   }
@@ -29,7 +32,10 @@ export class SinusoidalPositionalEncoding extends Module {
     const base = this.options.maxTimescale ?? 10000;
     const out = new Float32Array(half);
     for (let i = 0; i < half; i++) {
-      out[i] = this.options.layout === 'concat' ? Math.exp((-Math.log(base) / (half - 1)) * i) : Math.exp(2 * i * (-Math.log(base) / this.dModel));
+      out[i] =
+        this.options.layout === 'concat'
+          ? Math.exp((-Math.log(base) / (half - 1)) * i)
+          : Math.exp(2 * i * (-Math.log(base) / this.dModel));
     }
     return out;
   }
@@ -49,4 +55,3 @@ export class SinusoidalPositionalEncoding extends Module {
     return add(scaled, this.table(x, sizeOf(x, 1)));
   }
 }
-

@@ -21,7 +21,8 @@ export class Sequential extends Module {
     let y = x;
     for (let i = 0; i < this.length; i++) {
       const out = this[i].forward(y);
-      if (!('handle' in out)) throw new Error(`Sequential: module ${i} (${this[i].constructor.name}) must return a single tensor`);
+      if (!('handle' in out))
+        throw new Error(`Sequential: module ${i} (${this[i].constructor.name}) must return a single tensor`);
       y = out as Tensor;
     }
     return y;

@@ -17,13 +17,18 @@ export function namedOutputs(module: Module, out: ForwardOutput, where: string):
     result.set(names[0], out);
   } else if (Array.isArray(out)) {
     if (out.length !== names.length) {
-      throw new Error(`${where}: forward returned ${out.length} tensors but outputNames lists ${names.length} (${names.join(', ')})`);
+      throw new Error(
+        `${where}: forward returned ${out.length} tensors but outputNames lists ${names.length} (${names.join(', ')})`,
+      );
     }
     out.forEach((t, i) => result.set(names[i], t));
   } else {
     for (const n of names) {
       const t = out[n];
-      if (!t) throw new Error(`${where}: forward did not return output '${n}' (returned ${Object.keys(out).join(', ')})`);
+      if (!t)
+        throw new Error(
+          `${where}: forward did not return output '${n}' (returned ${Object.keys(out).join(', ')})`,
+        );
       result.set(n, t);
     }
   }
@@ -35,9 +40,13 @@ export function checkInputNames(module: Module, given: readonly string[], where:
   const missing = module.inputNames.filter((n) => !given.includes(n));
   const extra = given.filter((n) => !module.inputNames.includes(n));
   const parts: string[] = [];
-  if (missing.length) parts.push(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}`);
-  if (extra.length) parts.push(`unexpected input${extra.length > 1 ? 's' : ''} ${extra.map((n) => `'${n}'`).join(', ')}`);
+  if (missing.length)
+    parts.push(`missing input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}`);
+  if (extra.length)
+    parts.push(`unexpected input${extra.length > 1 ? 's' : ''} ${extra.map((n) => `'${n}'`).join(', ')}`);
   if (parts.length) {
-    throw new Error(`${where}: ${parts.join('; ')} (module ${module.constructor.name} takes ${module.inputNames.join(', ')})`);
+    throw new Error(
+      `${where}: ${parts.join('; ')} (module ${module.constructor.name} takes ${module.inputNames.join(', ')})`,
+    );
   }
 }

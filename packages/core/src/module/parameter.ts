@@ -24,7 +24,9 @@ export class Parameter {
   constructor(data: Float32Array, shape: readonly number[], options: { trainable?: boolean } = {}) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== size) {
-      throw new Error(`Parameter: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`);
+      throw new Error(
+        `Parameter: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`,
+      );
     }
     this.host = data;
     this.shape = [...shape];

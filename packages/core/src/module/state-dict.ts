@@ -41,7 +41,9 @@ export function loadStateDict(
     if (!t) continue;
     const sameShape = t.shape.length === p.shape.length && t.shape.every((d, i) => d === p.shape[i]);
     if (!sameShape) {
-      misShaped.push(`Expected shape ${formatShape(p.shape)} but received ${formatShape(t.shape)} for ${name}`);
+      misShaped.push(
+        `Expected shape ${formatShape(p.shape)} but received ${formatShape(t.shape)} for ${name}`,
+      );
     } else if (t.data.length !== p.size) {
       misShaped.push(`Expected ${p.size} values but received ${t.data.length} for ${name}`);
     }

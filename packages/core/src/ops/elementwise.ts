@@ -5,12 +5,25 @@ import type { Tensor } from '../tensor.js';
 import { backendOf, dtypeOf, lift, type TensorLike, wrap } from './util.js';
 
 const FLOAT_ONLY: ReadonlySet<UnaryOp> = new Set([
-  'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'erf', 'sin', 'cos', 'floor', 'ceil', 'reciprocal', 'softplus',
+  'exp',
+  'log',
+  'sqrt',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'sin',
+  'cos',
+  'floor',
+  'ceil',
+  'reciprocal',
+  'softplus',
 ]);
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
   if (op === 'not' ? x.dtype !== 'bool' : FLOAT_ONLY.has(op) && x.dtype !== 'float32') {
-    throw new Error(`${op}: expected a ${op === 'not' ? 'bool' : 'float32'} tensor but received ${x.dtype} ${formatShape(x.shape)}`);
+    throw new Error(
+      `${op}: expected a ${op === 'not' ? 'bool' : 'float32'} tensor but received ${x.dtype} ${formatShape(x.shape)}`,
+    );
   }
   return wrap(x.backend, x.backend.unary(op, x), x.shape, x.dtype);
 }
@@ -41,13 +54,19 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const ta = lift(backend, a, dtype);
   const tb = lift(backend, b, dtype);
   if (ta.dtype !== tb.dtype) {
-    throw new Error(`${op}: dtypes differ: ${ta.dtype} ${formatShape(ta.shape)} and ${tb.dtype} ${formatShape(tb.shape)}`);
+    throw new Error(
+      `${op}: dtypes differ: ${ta.dtype} ${formatShape(ta.shape)} and ${tb.dtype} ${formatShape(tb.shape)}`,
+    );
   }
   if (LOGICAL.has(op) !== (ta.dtype === 'bool')) {
-    throw new Error(`${op}: ${LOGICAL.has(op) ? 'expects bool' : 'does not take bool'} tensors (received ${ta.dtype})`);
+    throw new Error(
+      `${op}: ${LOGICAL.has(op) ? 'expects bool' : 'does not take bool'} tensors (received ${ta.dtype})`,
+    );
   }
   if (op === 'div' && ta.dtype === 'int32') {
-    throw new Error('div: integer division is ambiguous (truncate or floor?); cast to float32 and use floor()');
+    throw new Error(
+      'div: integer division is ambiguous (truncate or floor?); cast to float32 and use floor()',
+    );
   }
   const shape = broadcastShapes(ta.shape, tb.shape, op);
   const outDtype: DType = COMPARISON.has(op) ? 'bool' : ta.dtype;
@@ -74,7 +93,8 @@ export const rsqrt = (x: Tensor) => reciprocal(sqrt(x));
 
 /** `cond ? a : b` with broadcasting; `cond` must be bool. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  if (cond.dtype !== 'bool') throw new Error(`where: 'cond' must be bool but is ${cond.dtype} ${formatShape(cond.shape)}`);
+  if (cond.dtype !== 'bool')
+    throw new Error(`where: 'cond' must be bool but is ${cond.dtype} ${formatShape(cond.shape)}`);
   const backend = backendOf('where', [cond, a, b]);
   const dtype = dtypeOf([a, b]);
   const ta = lift(backend, a, dtype);

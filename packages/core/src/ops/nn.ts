@@ -32,13 +32,23 @@ function reciprocalOf(x: Tensor): Tensor {
 }
 
 /** Layer normalisation over the last axis (PyTorch's LayerNorm with one normalised dim). */
-export function layerNorm(x: Tensor, weight: TensorLike | undefined, bias: TensorLike | undefined, eps = 1e-5): Tensor {
+export function layerNorm(
+  x: Tensor,
+  weight: TensorLike | undefined,
+  bias: TensorLike | undefined,
+  eps = 1e-5,
+): Tensor {
   const w = weight === undefined ? undefined : lift(x.backend, weight, 'float32');
   const b = bias === undefined ? undefined : lift(x.backend, bias, 'float32');
   const d = x.shape[x.rank - 1];
-  for (const [name, t] of [['weight', w], ['bias', b]] as const) {
+  for (const [name, t] of [
+    ['weight', w],
+    ['bias', b],
+  ] as const) {
     if (t && (t.rank !== 1 || (typeof d === 'number' && t.shape[0] !== d))) {
-      throw new Error(`layerNorm: '${name}' has shape ${formatShape(t.shape)} but the input's last axis is ${d} (input ${formatShape(x.shape)})`);
+      throw new Error(
+        `layerNorm: '${name}' has shape ${formatShape(t.shape)} but the input's last axis is ${d} (input ${formatShape(x.shape)})`,
+      );
     }
   }
   const native = x.backend.native.layerNorm;
@@ -74,7 +84,9 @@ export function glu(x: Tensor, axis = -1): Tensor {
 /** A bool [B, T] mask, true where `t < lengths[b]`, with T the size of `like`'s `timeAxis`. */
 export function lengthMask(lengths: Tensor, like: Tensor, timeAxis = 1): Tensor {
   if (lengths.dtype !== 'int32' || lengths.rank !== 1) {
-    throw new Error(`lengthMask: 'lengths' must be int32 [B] but is ${lengths.dtype} ${formatShape(lengths.shape)}`);
+    throw new Error(
+      `lengthMask: 'lengths' must be int32 [B] but is ${lengths.dtype} ${formatShape(lengths.shape)}`,
+    );
   }
   const positions = arange(like, 0, sizeOf(like, timeAxis)); // [T]
   return less(positions, reshape(lengths, [-1, 1])); // [B, T]
@@ -96,4 +108,3 @@ export function meanSquaredError(pred: Tensor, target: Tensor): Tensor {
   const d = sub(pred, target);
   return mean(mul(d, d));
 }
-

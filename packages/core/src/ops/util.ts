@@ -16,12 +16,15 @@ export function backendOf(op: string, args: readonly TensorLike[]): Backend {
   for (const a of args) {
     if (a instanceof Tensor) {
       if (found && found !== a.backend) {
-        throw new Error(`${op}: tensors from two backends ('${found.name}' and '${a.backend.name}') were mixed`);
+        throw new Error(
+          `${op}: tensors from two backends ('${found.name}' and '${a.backend.name}') were mixed`,
+        );
       }
       found = a.backend;
     }
   }
-  if (!found) throw new Error(`${op}: at least one argument must be a Tensor (received only parameters or numbers)`);
+  if (!found)
+    throw new Error(`${op}: at least one argument must be a Tensor (received only parameters or numbers)`);
   return found;
 }
 
@@ -29,7 +32,12 @@ export function backendOf(op: string, args: readonly TensorLike[]): Backend {
 export function lift(backend: Backend, x: TensorLike, dtype: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (x instanceof Parameter) return wrap(backend, backend.param(x), x.shape, 'float32');
-  const data = dtype === 'float32' ? new Float32Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Uint8Array([x ? 1 : 0]);
+  const data =
+    dtype === 'float32'
+      ? new Float32Array([x])
+      : dtype === 'int32'
+        ? new Int32Array([x])
+        : new Uint8Array([x ? 1 : 0]);
   return wrap(backend, backend.constant(data, [], dtype), [], dtype);
 }
 

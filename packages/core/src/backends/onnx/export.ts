@@ -11,7 +11,11 @@ export interface TraceResult {
 }
 
 /** Traces `module.forward` on symbolic inputs into a serialised ONNX model. */
-export function traceModule(module: Module, spec: Record<string, InputSpec>, where = 'exportOnnx'): TraceResult {
+export function traceModule(
+  module: Module,
+  spec: Record<string, InputSpec>,
+  where = 'exportOnnx',
+): TraceResult {
   checkInputNames(module, Object.keys(spec), where);
   const names = new Map<Parameter, string>(module.namedParameters().map(([n, p]) => [p, n]));
   const tracer = new OnnxTracer(names);
@@ -24,13 +28,18 @@ export function traceModule(module: Module, spec: Record<string, InputSpec>, whe
   const outputs = namedOutputs(module, module.forward(...inputs), where);
   const outputDtypes = new Map<string, Tensor['dtype']>();
   for (const [name, t] of outputs) {
-    if (t.backend !== tracer) throw new Error(`${where}: output '${name}' was not computed from the traced inputs`);
+    if (t.backend !== tracer)
+      throw new Error(`${where}: output '${name}' was not computed from the traced inputs`);
     // An Identity gives every output its own name even when it is an input or shared value.
     tracer.graph.node('Identity', [t.handle as string], {}, name);
     tracer.graph.output(name, t.dtype);
     outputDtypes.set(name, t.dtype);
   }
-  return { bytes: tracer.graph.serialize(module.constructor.name), outputDtypes, nodeCount: tracer.graph.nodeCount };
+  return {
+    bytes: tracer.graph.serialize(module.constructor.name),
+    outputDtypes,
+    nodeCount: tracer.graph.nodeCount,
+  };
 }
 
 /**

@@ -58,7 +58,12 @@ export class GraphBuilder {
     return out;
   }
 
-  initializer(name: string, data: TypedArray | BigInt64Array, shape: readonly number[], dtype: DType | 'int64'): string {
+  initializer(
+    name: string,
+    data: TypedArray | BigInt64Array,
+    shape: readonly number[],
+    dtype: DType | 'int64',
+  ): string {
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // ONNX raw_data is little-endian; copy so later writes to the source cannot change the graph.
     this.initializers.push({ name, dims: [...shape], dataType: ELEM[dtype], rawData: new Uint8Array(bytes) });
@@ -82,7 +87,13 @@ export class GraphBuilder {
       irVersion: 8,
       producerName: 'seqzoo',
       opsetImport: [{ domain: '', version: OPSET }],
-      graph: { name: graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        name: graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
     });
     return onnx.ModelProto.encode(model).finish();
   }

@@ -18,7 +18,10 @@ function weightsVersion(module: Module): number {
 }
 
 /** The traced signature of some inputs: dtypes, ranks and the sizes of non-dynamic axes. */
-function signature(module: Module, inputs: Record<string, TensorData>): { key: string; spec: Record<string, InputSpec> } {
+function signature(
+  module: Module,
+  inputs: Record<string, TensorData>,
+): { key: string; spec: Record<string, InputSpec> } {
   const spec: Record<string, InputSpec> = {};
   for (const name of module.inputNames) {
     const { data, dims } = inputs[name];
@@ -30,7 +33,10 @@ function signature(module: Module, inputs: Record<string, TensorData>): { key: s
 }
 
 /** Runs a module through onnxruntime, tracing and creating one session per input signature. */
-export async function runOnnx(module: Module, inputs: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+export async function runOnnx(
+  module: Module,
+  inputs: Record<string, TensorData>,
+): Promise<Record<string, TensorData>> {
   const { key, spec } = signature(module, inputs);
   let cache = sessions.get(module);
   if (!cache) {

@@ -3,8 +3,14 @@ import type { TensorData } from '../../tensor.js';
 
 /** The parts of an onnxruntime package (node or web) that seqzoo uses. */
 export interface OrtModule {
-  InferenceSession: { create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
-  Tensor: new (type: 'float32' | 'int32' | 'bool', data: Float32Array | Int32Array | Uint8Array, dims: readonly number[]) => OrtTensor;
+  InferenceSession: {
+    create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
+  Tensor: new (
+    type: 'float32' | 'int32' | 'bool',
+    data: Float32Array | Int32Array | Uint8Array,
+    dims: readonly number[],
+  ) => OrtTensor;
 }
 
 let ort: OrtModule | undefined;
@@ -24,7 +30,9 @@ export async function onnxRuntime(): Promise<OrtModule> {
       const m = await import(/* @vite-ignore */ name);
       ort = (m.default ?? m) as OrtModule;
     } catch (e) {
-      throw new Error(`onnx backend: could not load '${name}' (${(e as Error).message}); install it or call setOnnxRuntime()`);
+      throw new Error(
+        `onnx backend: could not load '${name}' (${(e as Error).message}); install it or call setOnnxRuntime()`,
+      );
     }
   }
   return ort;
@@ -46,13 +54,15 @@ export class SerialSession {
       const rt = await onnxRuntime();
       const ortFeeds: Record<string, OrtTensor> = {};
       for (const [name, t] of Object.entries(feeds)) {
-        const type = t.data instanceof Float32Array ? 'float32' : t.data instanceof Int32Array ? 'int32' : 'bool';
+        const type =
+          t.data instanceof Float32Array ? 'float32' : t.data instanceof Int32Array ? 'int32' : 'bool';
         ortFeeds[name] = new rt.Tensor(type, t.data, t.dims);
       }
       const results = await this.session.run(ortFeeds);
       const out: Record<string, TensorData> = {};
       for (const [name, v] of Object.entries(results)) {
-        const data = v.data instanceof BigInt64Array ? Int32Array.from(v.data, Number) : (v.data as TensorData['data']);
+        const data =
+          v.data instanceof BigInt64Array ? Int32Array.from(v.data, Number) : (v.data as TensorData['data']);
         out[name] = { data, dims: [...v.dims] };
       }
       return out;

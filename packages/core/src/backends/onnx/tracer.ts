@@ -1,4 +1,13 @@
-import type { Backend, BinaryOp, ConvAttrs, NativeLowerings, PadMode, ReduceOp, Size, UnaryOp } from '../../backend.js';
+import type {
+  Backend,
+  BinaryOp,
+  ConvAttrs,
+  NativeLowerings,
+  PadMode,
+  ReduceOp,
+  Size,
+  UnaryOp,
+} from '../../backend.js';
 import { notSupported } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import type { Parameter } from '../../module/parameter.js';
@@ -6,17 +15,47 @@ import type { Tensor } from '../../tensor.js';
 import { elemType, GraphBuilder } from './graph.js';
 
 const UNARY: Record<UnaryOp, string> = {
-  neg: 'Neg', exp: 'Exp', log: 'Log', sqrt: 'Sqrt', abs: 'Abs', tanh: 'Tanh', sigmoid: 'Sigmoid', erf: 'Erf',
-  sin: 'Sin', cos: 'Cos', relu: 'Relu', floor: 'Floor', ceil: 'Ceil', reciprocal: 'Reciprocal',
-  softplus: 'Softplus', not: 'Not',
+  neg: 'Neg',
+  exp: 'Exp',
+  log: 'Log',
+  sqrt: 'Sqrt',
+  abs: 'Abs',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  erf: 'Erf',
+  sin: 'Sin',
+  cos: 'Cos',
+  relu: 'Relu',
+  floor: 'Floor',
+  ceil: 'Ceil',
+  reciprocal: 'Reciprocal',
+  softplus: 'Softplus',
+  not: 'Not',
 };
 
 const BINARY: Record<BinaryOp, string> = {
-  add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', pow: 'Pow', maximum: 'Max', minimum: 'Min', equal: 'Equal',
-  less: 'Less', greater: 'Greater', lessEqual: 'LessOrEqual', greaterEqual: 'GreaterOrEqual', and: 'And', or: 'Or',
+  add: 'Add',
+  sub: 'Sub',
+  mul: 'Mul',
+  div: 'Div',
+  pow: 'Pow',
+  maximum: 'Max',
+  minimum: 'Min',
+  equal: 'Equal',
+  less: 'Less',
+  greater: 'Greater',
+  lessEqual: 'LessOrEqual',
+  greaterEqual: 'GreaterOrEqual',
+  and: 'And',
+  or: 'Or',
 };
 
-const REDUCE: Record<ReduceOp, string> = { sum: 'ReduceSum', mean: 'ReduceMean', max: 'ReduceMax', min: 'ReduceMin' };
+const REDUCE: Record<ReduceOp, string> = {
+  sum: 'ReduceSum',
+  mean: 'ReduceMean',
+  max: 'ReduceMax',
+  min: 'ReduceMin',
+};
 
 const h = (t: Tensor): string => t.handle as string;
 
@@ -40,13 +79,25 @@ export class OnnxTracer implements Backend {
 
   /** An int64 1-D constant (shape, axes and pads operands). */
   private i64(values: readonly number[]): string {
-    return this.graph.initializer(this.graph.fresh('i64'), BigInt64Array.from(values.map(BigInt)), [values.length], 'int64');
+    return this.graph.initializer(
+      this.graph.fresh('i64'),
+      BigInt64Array.from(values.map(BigInt)),
+      [values.length],
+      'int64',
+    );
   }
 
   /** A [n] int64 tensor from sizes, known or run-time. */
   private sizes(values: readonly Size[]): string {
     if (values.every((v) => typeof v === 'number')) return this.i64(values as number[]);
-    const parts = values.map((v) => (typeof v === 'number' ? this.i64([v]) : this.graph.node('Reshape', [this.graph.node('Cast', [h(v)], { to: elemType('int64') }), this.i64([1])])));
+    const parts = values.map((v) =>
+      typeof v === 'number'
+        ? this.i64([v])
+        : this.graph.node('Reshape', [
+            this.graph.node('Cast', [h(v)], { to: elemType('int64') }),
+            this.i64([1]),
+          ]),
+    );
     return this.graph.node('Concat', parts, { axis: 0 });
   }
 
@@ -101,7 +152,13 @@ export class OnnxTracer implements Backend {
   }
 
   slice(x: Tensor, axis: number, start: Size, end: Size, step: number): unknown {
-    return this.graph.node('Slice', [h(x), this.sizes([start]), this.sizes([end]), this.i64([axis]), this.i64([step])]);
+    return this.graph.node('Slice', [
+      h(x),
+      this.sizes([start]),
+      this.sizes([end]),
+      this.i64([axis]),
+      this.i64([step]),
+    ]);
   }
 
   concat(xs: Tensor[], axis: number): unknown {
@@ -110,7 +167,9 @@ export class OnnxTracer implements Backend {
 
   pad(x: Tensor, pads: readonly Size[], mode: PadMode, value: number): unknown {
     const rank = x.rank;
-    const onnxOrder = [...Array(rank).keys()].map((i) => pads[2 * i]).concat([...Array(rank).keys()].map((i) => pads[2 * i + 1]));
+    const onnxOrder = [...Array(rank).keys()]
+      .map((i) => pads[2 * i])
+      .concat([...Array(rank).keys()].map((i) => pads[2 * i + 1]));
     const inputs = [h(x), this.sizes(onnxOrder)];
     if (mode === 'constant') inputs.push(this.constant(new Float32Array([value]), [], 'float32') as string);
     return this.graph.node('Pad', inputs, { mode });
@@ -125,7 +184,10 @@ export class OnnxTracer implements Backend {
   }
 
   cumsum(x: Tensor, axis: number, exclusive: boolean, reverse: boolean): unknown {
-    return this.graph.node('CumSum', [h(x), this.i64([axis])], { exclusive: exclusive ? 1 : 0, reverse: reverse ? 1 : 0 });
+    return this.graph.node('CumSum', [h(x), this.i64([axis])], {
+      exclusive: exclusive ? 1 : 0,
+      reverse: reverse ? 1 : 0,
+    });
   }
 
   conv(x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvAttrs): unknown {
@@ -138,8 +200,13 @@ export class OnnxTracer implements Backend {
   }
 
   range(start: Size, limit: Size, dtype: DType): unknown {
-    const scalar = (s: Size) => (typeof s === 'number' ? (this.constant(new Int32Array([s]), [], 'int32') as string) : h(s));
-    const r = this.graph.node('Range', [scalar(start), scalar(limit), this.constant(new Int32Array([1]), [], 'int32') as string]);
+    const scalar = (s: Size) =>
+      typeof s === 'number' ? (this.constant(new Int32Array([s]), [], 'int32') as string) : h(s);
+    const r = this.graph.node('Range', [
+      scalar(start),
+      scalar(limit),
+      this.constant(new Int32Array([1]), [], 'int32') as string,
+    ]);
     return dtype === 'int32' ? r : this.graph.node('Cast', [r], { to: elemType(dtype) });
   }
 
@@ -148,7 +215,9 @@ export class OnnxTracer implements Backend {
     let v = this.sizeCache.get(key);
     if (!v) {
       const d = this.graph.node('Shape', [h(x)], { start: axis, end: axis + 1 });
-      v = this.graph.node('Cast', [this.graph.node('Squeeze', [d, this.i64([0])])], { to: elemType('int32') });
+      v = this.graph.node('Cast', [this.graph.node('Squeeze', [d, this.i64([0])])], {
+        to: elemType('int32'),
+      });
       this.sizeCache.set(key, v);
     }
     return v;
@@ -159,7 +228,10 @@ export class OnnxTracer implements Backend {
   }
 
   assign(): void {
-    throw notSupported('onnx', 'Updating parameters (e.g. BatchNorm statistics in training mode; call module.eval())');
+    throw notSupported(
+      'onnx',
+      'Updating parameters (e.g. BatchNorm statistics in training mode; call module.eval())',
+    );
   }
 
   readonly native: NativeLowerings = {
@@ -172,7 +244,10 @@ export class OnnxTracer implements Backend {
         if (typeof d !== 'number') throw new Error('layerNorm: the normalised axis must have a known size');
         scale = this.constant(new Float32Array(d).fill(1), [d], 'float32') as string;
       }
-      return this.graph.node('LayerNormalization', b ? [h(x), scale, h(b)] : [h(x), scale], { axis: -1, epsilon: { float: eps } });
+      return this.graph.node('LayerNormalization', b ? [h(x), scale, h(b)] : [h(x), scale], {
+        axis: -1,
+        epsilon: { float: eps },
+      });
     },
   };
 }

@@ -8,27 +8,60 @@ import type { ConvAttrs } from '../../backend.js';
  */
 
 /** `x[..., start + step*j]` for j < count along `axis`, differentiable on every backend. */
-export function stridedTake(x: tf.Tensor, axis: number, start: number, count: number, step: number): tf.Tensor {
+export function stridedTake(
+  x: tf.Tensor,
+  axis: number,
+  start: number,
+  count: number,
+  step: number,
+): tf.Tensor {
   const begin = x.shape.map((_, i) => (i === axis ? start : 0));
-  if (step === 1) return tf.slice(x, begin, x.shape.map((d, i) => (i === axis ? count : d)));
+  if (step === 1)
+    return tf.slice(
+      x,
+      begin,
+      x.shape.map((d, i) => (i === axis ? count : d)),
+    );
   // Take count*step values (padding the tail if needed), fold them to [count, step] and keep column 0.
   const avail = x.shape[axis] - start;
   const need = count * step;
-  let part = tf.slice(x, begin, x.shape.map((d, i) => (i === axis ? Math.min(avail, need) : d)));
-  if (avail < need) part = tf.pad(part, x.shape.map((_, i) => (i === axis ? [0, need - avail] : [0, 0])) as [number, number][]);
+  let part = tf.slice(
+    x,
+    begin,
+    x.shape.map((d, i) => (i === axis ? Math.min(avail, need) : d)),
+  );
+  if (avail < need)
+    part = tf.pad(
+      part,
+      x.shape.map((_, i) => (i === axis ? [0, need - avail] : [0, 0])) as [number, number][],
+    );
   const folded = tf.reshape(part, [...x.shape.slice(0, axis), count, step, ...x.shape.slice(axis + 1)]);
-  const col = tf.slice(folded, folded.shape.map(() => 0), folded.shape.map((d: number, i: number) => (i === axis + 1 ? 1 : d)));
+  const col = tf.slice(
+    folded,
+    folded.shape.map(() => 0),
+    folded.shape.map((d: number, i: number) => (i === axis + 1 ? 1 : d)),
+  );
   return tf.reshape(col, [...x.shape.slice(0, axis), count, ...x.shape.slice(axis + 1)]);
 }
 
-export function convLowered(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined, attrs: ConvAttrs): tf.Tensor {
+export function convLowered(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor | undefined,
+  attrs: ConvAttrs,
+): tf.Tensor {
   const spatial = x.rank - 2;
   const { strides, dilations, pads, groups } = attrs;
-  const padPairs: [number, number][] = [[0, 0], [0, 0]];
+  const padPairs: [number, number][] = [
+    [0, 0],
+    [0, 0],
+  ];
   for (let i = 0; i < spatial; i++) padPairs.push([pads[i], pads[spatial + i]]);
   const xp = padPairs.some(([a, c]) => a || c) ? tf.pad(x, padPairs) : x;
   const kernel = w.shape.slice(2);
-  const outLen = kernel.map((k, i) => Math.floor((xp.shape[2 + i] - dilations[i] * (k - 1) - 1) / strides[i]) + 1);
+  const outLen = kernel.map(
+    (k, i) => Math.floor((xp.shape[2 + i] - dilations[i] * (k - 1) - 1) / strides[i]) + 1,
+  );
   const batch = x.shape[0];
   const cin = x.shape[1] as number;
   const cout = w.shape[0];
@@ -55,7 +88,11 @@ export function convLowered(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined
     const outSize = outLen.reduce((p, d) => p * d, 1);
     const cols = tf.reshape(tf.stack(views, 2), [batch, groups, (cin / groups) * kk, outSize]); // [B, g, Cin/g*K, T']
     const wg = tf.reshape(w, [1, groups, cout / groups, (cin / groups) * kk]); // [1, g, Cout/g, Cin/g*K]
-    y = tf.reshape(tf.matMul(tf.broadcastTo(wg, [batch, groups, cout / groups, (cin / groups) * kk]), cols), [batch, cout, ...outLen]);
+    y = tf.reshape(tf.matMul(tf.broadcastTo(wg, [batch, groups, cout / groups, (cin / groups) * kk]), cols), [
+      batch,
+      cout,
+      ...outLen,
+    ]);
   }
   if (b) y = tf.add(y, tf.reshape(b, [1, cout, ...outLen.map(() => 1)]));
   return y;

@@ -7,8 +7,15 @@ import * as tf from '@tensorflow/tfjs-core';
  * (its gradient throws for a non-last axis).
  */
 
-type GradFn = (...args: tf.Tensor[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] };
-const customGrad = (f: GradFn) => tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...args: tf.Tensor[]) => tf.Tensor;
+type Save = (tensors: tf.Tensor[]) => void;
+type GradFn = (...args: any[]) => {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+};
+// Tensors a gradient needs that are not inputs (a condition, indices) must be `save`d: tf.grad disposes
+// the forward pass's intermediates before running gradient functions.
+const customGrad = (f: GradFn) =>
+  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (...args: tf.Tensor[]) => tf.Tensor;
 
 /** Sums a broadcast gradient back down to `shape`. */
 export function unbroadcast(g: tf.Tensor, shape: number[]): tf.Tensor {
@@ -27,36 +34,48 @@ function broadcastShape(...shapes: number[][]): number[] {
 
 export function whereSafe(cond: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const shape = broadcastShape(cond.shape, a.shape, b.shape);
-  const c = tf.broadcastTo(cond, shape);
-  const f = customGrad((x, y) => ({
-    value: tf.where(c, tf.broadcastTo(x, shape), tf.broadcastTo(y, shape)),
-    gradFunc: (dy) => {
-      const zeros = tf.zerosLike(dy);
-      return [unbroadcast(tf.where(c, dy, zeros), x.shape), unbroadcast(tf.where(c, zeros, dy), y.shape)];
-    },
-  }));
+  const f = customGrad((x: tf.Tensor, y: tf.Tensor, save: Save) => {
+    const c = tf.broadcastTo(cond, shape);
+    save([c]);
+    return {
+      value: tf.where(c, tf.broadcastTo(x, shape), tf.broadcastTo(y, shape)),
+      gradFunc: (dy, [saved]) => {
+        const zeros = tf.zerosLike(dy);
+        return [
+          unbroadcast(tf.where(saved, dy, zeros), x.shape),
+          unbroadcast(tf.where(saved, zeros, dy), y.shape),
+        ];
+      },
+    };
+  });
   return f(a, b);
 }
 
 /** Gather whose gradient is a one-hot matmul (scatter-add) instead of UnsortedSegmentSum. */
 export function gatherSafe(x: tf.Tensor, indices: tf.Tensor, axis: number): tf.Tensor {
   if (x.dtype !== 'float32') return tf.gather(x, indices, axis);
-  const f = customGrad((src) => ({
-    value: tf.gather(src, indices, axis),
-    gradFunc: (dy) => {
-      const n = src.shape[axis];
-      const moved = src.shape.filter((_, i) => i !== axis);
-      const rest = moved.reduce((p, d) => p * d, 1);
-      // dy is [pre..., idx..., post...]: bring the index axes first -> [numIdx, pre*post].
-      const idxAxes = [...Array(indices.rank).keys()].map((i) => axis + i);
-      const otherAxes = [...Array(dy.rank).keys()].filter((i) => !idxAxes.includes(i));
-      const dy2 = tf.reshape(tf.transpose(dy, [...idxAxes, ...otherAxes]), [indices.size, rest]);
-      const onehot = tf.transpose(tf.oneHot(tf.reshape(indices, [indices.size]), n)); // [n, numIdx]
-      const g = tf.reshape(tf.matMul(tf.cast(onehot, 'float32'), dy2), [n, ...moved]);
-      const perm = [axis, ...src.shape.map((_, i) => i).filter((i) => i !== axis)];
-      return tf.transpose(g, perm.map((_, i) => perm.indexOf(i)));
-    },
-  }));
+  const f = customGrad((src: tf.Tensor, save: Save) => {
+    save([indices]);
+    return {
+      value: tf.gather(src, indices, axis),
+      gradFunc: (dy, [idx]) => {
+        const n = src.shape[axis];
+        const moved = src.shape.filter((_, i) => i !== axis);
+        const rest = moved.reduce((p, d) => p * d, 1);
+        // dy is [pre..., idx..., post...]: bring the index axes first -> [numIdx, pre*post].
+        const idxAxes = [...Array(idx.rank).keys()].map((i) => axis + i);
+        const otherAxes = [...Array(dy.rank).keys()].filter((i) => !idxAxes.includes(i));
+        const dy2 = tf.reshape(tf.transpose(dy, [...idxAxes, ...otherAxes]), [idx.size, rest]);
+        const onehot = tf.transpose(tf.oneHot(tf.reshape(idx, [idx.size]), n)); // [n, numIdx]
+        const g = tf.reshape(tf.matMul(tf.cast(onehot, 'float32'), dy2), [n, ...moved]);
+        const perm = [axis, ...src.shape.map((_, i) => i).filter((i) => i !== axis)];
+        return tf.transpose(
+          g,
+          perm.map((_, i) => perm.indexOf(i)),
+        );
+      },
+    };
+  });
   return f(x);
 }
 
@@ -65,7 +84,7 @@ export function cumsumSafe(x: tf.Tensor, axis: number, exclusive: boolean, rever
   const perm = x.shape.map((_, i) => i);
   [perm[axis], perm[last]] = [perm[last], perm[axis]];
   const moved = axis === last ? x : tf.transpose(x, perm);
-  const f = customGrad((v) => ({
+  const f = customGrad((v: tf.Tensor) => ({
     value: tf.cumsum(v, last, exclusive, reverse),
     // The gradient of a prefix sum is the suffix sum of dy (and vice versa).
     gradFunc: (dy) => [tf.cumsum(dy, last, exclusive, !reverse)],

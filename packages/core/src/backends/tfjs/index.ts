@@ -48,5 +48,7 @@ export async function tfjsBackend(device?: TfjsDevice): Promise<TfjsBackend> {
       return b;
     }
   }
-  throw new Error(`tfjsBackend: no tfjs device could start (tried ${candidates.join(', ')}; install ${candidates.map((d) => PACKAGES[d]).join(' or ')})`);
+  throw new Error(
+    `tfjsBackend: no tfjs device could start (tried ${candidates.join(', ')}; install ${candidates.map((d) => PACKAGES[d]).join(' or ')})`,
+  );
 }

@@ -1,5 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backend, BinaryOp, ConvAttrs, NativeLowerings, PadMode, ReduceOp, Size, UnaryOp } from '../../backend.js';
+// tfjs-core registers no gradients by itself (the full @tensorflow/tfjs bundle does); training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import type {
+  Backend,
+  BinaryOp,
+  ConvAttrs,
+  NativeLowerings,
+  PadMode,
+  ReduceOp,
+  Size,
+  UnaryOp,
+} from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import type { Parameter, ParameterMirror } from '../../module/parameter.js';
 import type { Tensor } from '../../tensor.js';
@@ -8,20 +19,45 @@ import { cumsumSafe, gatherSafe, whereSafe } from './grads.js';
 
 const h = (t: Tensor): tf.Tensor => t.handle as tf.Tensor;
 const num = (s: Size, what: string): number => {
-  if (typeof s !== 'number') throw new Error(`tfjs backend: ${what} must be a known number (tfjs shapes are always concrete)`);
+  if (typeof s !== 'number')
+    throw new Error(`tfjs backend: ${what} must be a known number (tfjs shapes are always concrete)`);
   return s;
 };
 
 const UNARY: Record<UnaryOp, (x: tf.Tensor) => tf.Tensor> = {
-  neg: tf.neg, exp: tf.exp, log: tf.log, sqrt: tf.sqrt, abs: tf.abs, tanh: tf.tanh, sigmoid: tf.sigmoid,
-  erf: tf.erf, sin: tf.sin, cos: tf.cos, relu: tf.relu, floor: tf.floor, ceil: tf.ceil,
-  reciprocal: tf.reciprocal, softplus: tf.softplus, not: tf.logicalNot,
+  neg: tf.neg,
+  exp: tf.exp,
+  log: tf.log,
+  sqrt: tf.sqrt,
+  abs: tf.abs,
+  tanh: tf.tanh,
+  sigmoid: tf.sigmoid,
+  erf: tf.erf,
+  sin: tf.sin,
+  cos: tf.cos,
+  relu: tf.relu,
+  floor: tf.floor,
+  ceil: tf.ceil,
+  reciprocal: tf.reciprocal,
+  softplus: tf.softplus,
+  not: tf.logicalNot,
 };
 
 const BINARY: Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
-  add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, pow: tf.pow, maximum: tf.maximum, minimum: tf.minimum,
-  equal: tf.equal, less: tf.less, greater: tf.greater, lessEqual: tf.lessEqual, greaterEqual: tf.greaterEqual,
-  and: tf.logicalAnd, or: tf.logicalOr,
+  add: tf.add,
+  sub: tf.sub,
+  mul: tf.mul,
+  div: tf.div,
+  pow: tf.pow,
+  maximum: tf.maximum,
+  minimum: tf.minimum,
+  equal: tf.equal,
+  less: tf.less,
+  greater: tf.greater,
+  lessEqual: tf.lessEqual,
+  greaterEqual: tf.greaterEqual,
+  and: tf.logicalAnd,
+  or: tf.logicalOr,
 };
 
 interface VariableMirror extends ParameterMirror {
@@ -86,7 +122,25 @@ export class TfjsBackend implements Backend {
   }
 
   matmul(a: Tensor, b: Tensor): unknown {
-    return tf.matMul(h(a), h(b));
+    const ta = h(a);
+    const tb = h(b);
+    const batchA = ta.shape.slice(0, -2);
+    const batchB = tb.shape.slice(0, -2);
+    if (batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i])) return tf.matMul(ta, tb);
+    // tfjs-wasm returns NaNs for some broadcast batch matmuls ([2,1,3,4] @ [3,4,5]): broadcast the batch
+    // dims explicitly (a rank-2 right operand is folded into the rows instead, which is also faster).
+    if (tb.rank === 2) {
+      const rows = tf.reshape(ta, [-1, ta.shape[ta.rank - 1]]);
+      return tf.reshape(tf.matMul(rows, tb), [...ta.shape.slice(0, -1), tb.shape[1]]);
+    }
+    const rank = Math.max(batchA.length, batchB.length);
+    const batch = [...Array(rank).keys()].map((i) =>
+      Math.max(batchA[i - (rank - batchA.length)] ?? 1, batchB[i - (rank - batchB.length)] ?? 1),
+    );
+    return tf.matMul(
+      tf.broadcastTo(ta, [...batch, ...ta.shape.slice(-2)]),
+      tf.broadcastTo(tb, [...batch, ...tb.shape.slice(-2)]),
+    );
   }
 
   reduce(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): unknown {
@@ -99,7 +153,10 @@ export class TfjsBackend implements Backend {
   }
 
   reshape(x: Tensor, shape: readonly Size[]): unknown {
-    return tf.reshape(h(x), shape.map((s, i) => num(s, `reshape shape[${i}]`)));
+    return tf.reshape(
+      h(x),
+      shape.map((s, i) => num(s, `reshape shape[${i}]`)),
+    );
   }
 
   transpose(x: Tensor, perm: number[]): unknown {
@@ -118,18 +175,22 @@ export class TfjsBackend implements Backend {
   }
 
   pad(x: Tensor, pads: readonly Size[], mode: PadMode, value: number): unknown {
-    const pairs = x.shape.map((_, i) => [num(pads[2 * i], 'pad'), num(pads[2 * i + 1], 'pad')] as [number, number]);
+    const pairs = x.shape.map(
+      (_, i) => [num(pads[2 * i], 'pad'), num(pads[2 * i + 1], 'pad')] as [number, number],
+    );
     if (mode === 'constant') return tf.pad(h(x), pairs, value);
-    if (mode === 'reflect') return tf.mirrorPad(h(x), pairs, 'reflect');
-    // Edge: repeat the first/last slice along each padded axis.
+    // Reflect and edge padding are built from slices (tf.mirrorPad's gradient drops the reflected
+    // contributions), one padded axis at a time.
     let t = h(x);
     pairs.forEach(([b, e], axis) => {
       if (!b && !e) return;
       const n = t.shape[axis];
-      const first = tf.slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === axis ? 1 : d)));
-      const last = tf.slice(t, t.shape.map((_, i) => (i === axis ? n - 1 : 0)), t.shape.map((d, i) => (i === axis ? 1 : d)));
+      const take = (start: number, count: number) =>
+        tf.slice(t, t.shape.map((_, i) => (i === axis ? start : 0)), t.shape.map((d, i) => (i === axis ? count : d)));
       const reps = (k: number) => t.shape.map((_, i) => (i === axis ? k : 1));
-      t = tf.concat([...(b ? [tf.tile(first, reps(b))] : []), t, ...(e ? [tf.tile(last, reps(e))] : [])], axis);
+      const before = !b ? [] : mode === 'reflect' ? [tf.reverse(take(1, b), axis)] : [tf.tile(take(0, 1), reps(b))];
+      const after = !e ? [] : mode === 'reflect' ? [tf.reverse(take(n - 1 - e, e), axis)] : [tf.tile(take(n - 1, 1), reps(e))];
+      t = tf.concat([...before, t, ...after], axis);
     });
     return t;
   }
@@ -139,7 +200,10 @@ export class TfjsBackend implements Backend {
   }
 
   expand(x: Tensor, shape: readonly Size[]): unknown {
-    return tf.broadcastTo(h(x), shape.map((s) => num(s, 'expand')));
+    return tf.broadcastTo(
+      h(x),
+      shape.map((s) => num(s, 'expand')),
+    );
   }
 
   cumsum(x: Tensor, axis: number, exclusive: boolean, reverse: boolean): unknown {
