@@ -97,6 +97,19 @@ describe('SentencePieceTokenizer (unigram)', () => {
       },
     );
     expect(withBlank.decode([0, 4, 0, 9, 12])).toBe('the cats');
+    // NeMo's convention: the blank is the id after the last piece.
+    const nemo = SentencePieceTokenizer.fromBytes(
+      new Uint8Array(readFileSync(fixture('tiny-unigram.model'))),
+      {
+        blankId: 18,
+      },
+    );
+    expect(nemo.decode([18, 4, 18, 9, 12, 18])).toBe('the cats');
+    expect(() =>
+      SentencePieceTokenizer.fromBytes(new Uint8Array(readFileSync(fixture('tiny-unigram.model'))), {
+        blankId: 19,
+      }),
+    ).toThrow('SentencePieceTokenizer: options.blankId 19 is out of range [0, 18]');
     expect(() => sp.decode([4, 18])).toThrow(
       'SentencePieceTokenizer.decode: ids[1] = 18 is out of range [0, 18)',
     );

@@ -11,8 +11,8 @@ const BYTE_PIECE = /^<0x([0-9A-Fa-f]{2})>$/;
 /** Options of {@link SentencePieceTokenizer}. */
 export interface SentencePieceOptions {
   /**
-   * Id of the CTC blank, when the CTC head reuses a piece for it (e.g. NeMo puts the blank after the
-   * last piece: pass `undefined` and use id `size`; some models use `<pad>` or `<unk>`). Skipped by decode.
+   * Id of the CTC blank, skipped by decode: a piece id when the CTC head reuses a piece for it (e.g.
+   * `<pad>`), or `size` when the head appends the blank after the last piece (NeMo's convention).
    */
   blankId?: number;
 }
@@ -52,8 +52,12 @@ export class SentencePieceTokenizer implements Tokenizer {
       const m = p.type === PieceType.BYTE ? BYTE_PIECE.exec(p.piece) : null;
       if (m) this.byteIds[Number.parseInt(m[1], 16)] = i;
     });
-    if (options.blankId !== undefined)
-      checkId('SentencePieceTokenizer: options.blankId', options.blankId, this.size, 0);
+    const b = options.blankId;
+    if (b !== undefined && !(Number.isInteger(b) && b >= 0 && b <= this.size)) {
+      throw new Error(
+        `SentencePieceTokenizer: options.blankId ${b} is out of range [0, ${this.size}] (size = blank after the pieces)`,
+      );
+    }
     this.blankId = options.blankId;
     this.wordBoundary = markerBoundary(this.pieces, { suffix: model.treatWhitespaceAsSuffix });
   }
@@ -141,8 +145,8 @@ export class SentencePieceTokenizer implements Tokenizer {
     };
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      checkId('SentencePieceTokenizer.decode', id, this.size, i);
       if (id === this.blankId) continue;
+      checkId('SentencePieceTokenizer.decode', id, this.size, i);
       const type = this.model.pieces[id].type;
       if (type === PieceType.BYTE) {
         const m = BYTE_PIECE.exec(this.pieces[id]);
