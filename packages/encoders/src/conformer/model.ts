@@ -1,5 +1,10 @@
 import { Module, ops, type Rng, type Tensor } from '@seqzoo/core';
-import { type EncoderStart, type LayeredEncoder, runLayers } from '../ctc-head/layered-encoder.js';
+import {
+  checkEncoderInputs,
+  type EncoderStart,
+  type LayeredEncoder,
+  runLayers,
+} from '../ctc-head/layered-encoder.js';
 import { type ConformerConfig, checkConformerConfig } from './config.js';
 import { ConformerLayer } from './layers.js';
 
@@ -65,35 +70,4 @@ export class Conformer extends Module implements LayeredEncoder<ConformerContext
   forward(features: Tensor, lengths: Tensor): Record<string, Tensor> {
     return runLayers(this, features, lengths);
   }
-}
-
-/** Shared boundary check of `features` [B, T, D] float32 and `lengths` [B] int32. */
-export function checkEncoderInputs(
-  where: string,
-  features: Tensor,
-  lengths: Tensor,
-  dim: number,
-  layout: 'btd' | 'bdt' = 'btd',
-): void {
-  const expected = layout === 'btd' ? `[B, T, ${dim}]` : `[B, ${dim}, T]`;
-  const channelAxis = layout === 'btd' ? 2 : 1;
-  const d = features.shape[channelAxis];
-  if (features.rank !== 3 || (typeof d === 'number' && d !== dim)) {
-    throw new Error(
-      `${where}: argument 'features' expected shape ${expected} but received [${features.shape.join(', ')}]`,
-    );
-  }
-  if (features.dtype !== 'float32')
-    throw new Error(`${where}: argument 'features' must be float32 but is ${features.dtype}`);
-  const b = features.shape[0];
-  if (
-    lengths.rank !== 1 ||
-    (typeof b === 'number' && typeof lengths.shape[0] === 'number' && lengths.shape[0] !== b)
-  ) {
-    throw new Error(
-      `${where}: argument 'lengths' expected shape [${b}] (one per batch item of 'features' [${features.shape.join(', ')}]) but received [${lengths.shape.join(', ')}]`,
-    );
-  }
-  if (lengths.dtype !== 'int32')
-    throw new Error(`${where}: argument 'lengths' must be int32 but is ${lengths.dtype}`);
 }
