@@ -187,7 +187,9 @@ function tensorData(
   const offset = bytes.byteOffset + start;
   // A typed-array view needs an offset that is a multiple of the element size; copy otherwise.
   if (offset % width === 0) return new Ctor(bytes.buffer as ArrayBuffer, offset, count);
-  const copy = bytes.slice(start, end);
+  // Not bytes.slice(): on a Node Buffer that is a view, not a copy.
+  const copy = new Uint8Array(end - start);
+  copy.set(bytes.subarray(start, end));
   return new Ctor(copy.buffer, 0, count);
 }
 

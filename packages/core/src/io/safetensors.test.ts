@@ -183,6 +183,16 @@ describe('readSafetensors alignment', () => {
     }
   });
 
+  it('copies correctly out of a misaligned Node Buffer (whose slice() is a view)', () => {
+    const host = Buffer.alloc(fileBytes.length + 3);
+    host.set(fileBytes, 3);
+    const file = readSafetensors(host.subarray(3));
+    expect(values(file.tensors.get('encoder.weight')!.data)).toEqual(
+      values(expectedTensors['encoder.weight'].data),
+    );
+    expect(values(file.tensors.get('scale')!.data)).toEqual(values(expectedTensors.scale.data));
+  });
+
   it('returns zero-copy views when aligned', () => {
     const file = readSafetensors(fileBytes);
     expect(file.tensors.get('encoder.weight')!.data.buffer).toBe(fileBytes.buffer);
