@@ -23,8 +23,10 @@ export interface SentencePieceOptions {
  * pieces, and the "▁" word-boundary rule.
  *
  * Normalisation: the model's precompiled character map is not interpreted; instead rule names
- * starting with "nmt_nfkc"/"nfkc" apply Unicode NFKC (and "_cf" lower-cases), "identity" applies none.
- * For ASR transcripts (already-normalised text) this matches SentencePiece; exotic characters may differ.
+ * starting with "nmt_nfkc"/"nfkc" apply Unicode NFKC with whitespace mapped to spaces (and "_cf"
+ * lower-cases), "identity" applies none. Encodings match the SentencePiece library on the parity fixtures
+ * (tools/ctc_spm_fixtures.py); characters the nmt rules treat specially (control characters, some
+ * zero-width marks) may still differ.
  */
 export class SentencePieceTokenizer implements Tokenizer {
   readonly model: SentencePieceModelData;
@@ -90,9 +92,14 @@ export class SentencePieceTokenizer implements Tokenizer {
   normalize(text: string): string {
     const n = this.model.normalizer;
     const name = n.name.toLowerCase();
-    let s = name.startsWith('nmt_nfkc') || name.startsWith('nfkc') ? text.normalize('NFKC') : text;
-    if (name.endsWith('_cf')) s = s.toLowerCase();
-    if (n.removeExtraWhitespaces) s = s.trim().replace(/\s+/gu, ' ');
+    let s = text;
+    if (name.startsWith('nmt_nfkc') || name.startsWith('nfkc')) {
+      // NFKC turns Unicode spaces into U+0020; the nmt rules also map tabs and newlines to it.
+      s = s.normalize('NFKC').replace(/\s/gu, ' ');
+      if (name.endsWith('_cf')) s = s.toLowerCase();
+    }
+    // SentencePiece's whitespace handling only ever looks at U+0020 (after the character map).
+    if (n.removeExtraWhitespaces) s = s.replace(/^ +| +$/gu, '').replace(/ {2,}/gu, ' ');
     if (s.length === 0) return '';
     if (n.addDummyPrefix) s = this.model.treatWhitespaceAsSuffix ? `${s} ` : ` ${s}`;
     return n.escapeWhitespaces ? s.replaceAll(' ', SPACE) : s;
@@ -134,7 +141,8 @@ export class SentencePieceTokenizer implements Tokenizer {
 
   /**
    * Ids → text: control pieces and the blank are dropped, unknowns become the model's unk surface
-   * (" ⁇ "), runs of byte pieces are decoded as UTF-8, "▁" becomes a space and the dummy prefix is removed.
+   * (" ⁇ "), runs of byte pieces are decoded as UTF-8, "▁" becomes a space and the dummy prefix is removed
+   * (with whitespace-as-suffix the trailing space stays, as the SentencePiece library).
    */
   decode(ids: ArrayLike<number>): string {
     let out = '';
@@ -161,9 +169,9 @@ export class SentencePieceTokenizer implements Tokenizer {
     }
     flush();
     out = out.replaceAll(SPACE, ' ');
-    if (this.model.normalizer.addDummyPrefix) {
-      out = this.model.treatWhitespaceAsSuffix ? out.replace(/ $/u, '') : out.replace(/^ /u, '');
-    }
+    // SentencePiece removes the dummy prefix space; with whitespace-as-suffix it keeps the trailing one.
+    if (this.model.normalizer.addDummyPrefix && !this.model.treatWhitespaceAsSuffix)
+      out = out.replace(/^ /u, '');
     return out;
   }
 }
