@@ -3,8 +3,9 @@ import { bf16BitsToFloat32, f16BitsToFloat32 } from './half.js';
 
 /**
  * A tensor's elements as a new Float32Array, whatever its dtype: F16/BF16 bits are decoded exactly,
- * F64 and integers round to the nearest float32 (I64/U64 beyond 2^24 lose precision, as in
- * `torch.Tensor.float()`), BOOL gives 0/1. Always a copy, never a view into the file's bytes.
+ * F64 and integers round to the nearest float32 (integers beyond 2^24 lose precision, as in
+ * `torch.Tensor.float()`; I64/U64 beyond 2^53 go through a double first, so a rare tie may land one
+ * ulp from torch's single rounding), BOOL gives 0/1. Always a copy, never a view into the file's bytes.
  */
 export function toFloat32(tensor: Pick<SafetensorsTensor, 'dtype' | 'data'>): Float32Array {
   const { dtype, data } = tensor;

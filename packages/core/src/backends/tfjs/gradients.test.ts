@@ -71,8 +71,32 @@ const cases: Case[] = [
   ['softmax and logSoftmax', [2, 5], (x) => ops.add(ops.softmax(x, 0), ops.logSoftmax(x, -1))],
   ['matmul with broadcast batch', [2, 1, 3, 4], (x) => ops.matmul(x, matmulW())],
   ['strided slice', [2, 9], (x) => ops.slice(x, 1, 1, 8, 3)],
-  ['reflect pad', [2, 5], (x) => ops.pad(x, [[1, 0], [2, 3]], 'reflect')],
-  ['edge pad', [2, 5], (x) => ops.pad(x, [[1, 1], [0, 2]], 'edge')],
+  [
+    'reflect pad',
+    [2, 5],
+    (x) =>
+      ops.pad(
+        x,
+        [
+          [1, 0],
+          [2, 3],
+        ],
+        'reflect',
+      ),
+  ],
+  [
+    'edge pad',
+    [2, 5],
+    (x) =>
+      ops.pad(
+        x,
+        [
+          [1, 1],
+          [0, 2],
+        ],
+        'edge',
+      ),
+  ],
 ];
 
 let backend: Awaited<ReturnType<typeof tfjsBackend>>;

@@ -186,10 +186,22 @@ export class TfjsBackend implements Backend {
       if (!b && !e) return;
       const n = t.shape[axis];
       const take = (start: number, count: number) =>
-        tf.slice(t, t.shape.map((_, i) => (i === axis ? start : 0)), t.shape.map((d, i) => (i === axis ? count : d)));
+        tf.slice(
+          t,
+          t.shape.map((_, i) => (i === axis ? start : 0)),
+          t.shape.map((d, i) => (i === axis ? count : d)),
+        );
       const reps = (k: number) => t.shape.map((_, i) => (i === axis ? k : 1));
-      const before = !b ? [] : mode === 'reflect' ? [tf.reverse(take(1, b), axis)] : [tf.tile(take(0, 1), reps(b))];
-      const after = !e ? [] : mode === 'reflect' ? [tf.reverse(take(n - 1 - e, e), axis)] : [tf.tile(take(n - 1, 1), reps(e))];
+      const before = !b
+        ? []
+        : mode === 'reflect'
+          ? [tf.reverse(take(1, b), axis)]
+          : [tf.tile(take(0, 1), reps(b))];
+      const after = !e
+        ? []
+        : mode === 'reflect'
+          ? [tf.reverse(take(n - 1 - e, e), axis)]
+          : [tf.tile(take(n - 1, 1), reps(e))];
       t = tf.concat([...before, t, ...after], axis);
     });
     return t;
