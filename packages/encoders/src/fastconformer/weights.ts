@@ -1,0 +1,43 @@
+import { loadStateDict, type StateDict } from '@seqzoo/core';
+import type { FastConformerConfig } from './config.js';
+import { FastConformer } from './model.js';
+import { readSafetensorsF32 } from './safetensors.js';
+
+/**
+ * Maps a NeMo checkpoint's tensors onto a FastConformer. NeMo's ASR model keeps the encoder under
+ * `encoder.` (the decoder, preprocessor and joint are ignored); a bare encoder state dict (no prefix)
+ * loads too. Our field names are NeMo's, so the map is the identity after the prefix. Buffers NeMo
+ * may omit (BatchNorm's `num_batches_tracked`) keep their defaults; anything else missing, unexpected
+ * or mis-shaped is reported by the strict loader.
+ */
+export function nemoEncoderStateDict(
+  model: FastConformer,
+  tensors: Map<string, { data: Float32Array; shape: number[] }>,
+): StateDict {
+  const prefixed = [...tensors.keys()].some((k) => k.startsWith('encoder.'));
+  const out: StateDict = new Map();
+  for (const [name, t] of tensors) {
+    if (prefixed && !name.startsWith('encoder.')) continue;
+    out.set(prefixed ? name.slice('encoder.'.length) : name, { data: t.data, shape: t.shape });
+  }
+  for (const [name, p] of model.namedParameters()) {
+    if (!out.has(name) && name.endsWith('num_batches_tracked'))
+      out.set(name, { data: new Float32Array(p.data), shape: [...p.shape] });
+  }
+  return out;
+}
+
+/** Builds a FastConformer from `config` and loads a NeMo safetensors checkpoint into it (strict). */
+export function loadNemoFastConformer(
+  safetensorsBytes: Uint8Array,
+  config: FastConformerConfig,
+): FastConformer {
+  const model = new FastConformer(config);
+  const tensors = readSafetensorsF32(safetensorsBytes);
+  try {
+    loadStateDict(model, nemoEncoderStateDict(model, tensors));
+  } catch (e) {
+    throw new Error(`loadNemoFastConformer: ${(e as Error).message}`);
+  }
+  return model;
+}
