@@ -56,6 +56,14 @@ describe('token and word spans from a forced alignment', () => {
     expect(words[1].startTime).toBeCloseTo(0.12, 12);
     expect(words[1].endTime).toBeCloseTo(0.28, 12);
     expect(words[1].tokens.length).toBe(5);
+    // The tokenizer supplies the word rule and the text.
+    const same = wordSpans({ tokenSpans: spans, tokenizer: vocab, timing: { frameShift: 0.02 } });
+    expect(same.map((w) => [w.text, w.startTime, w.endTime])).toEqual(
+      words.map((w) => [w.text, w.startTime, w.endTime]),
+    );
+    expect(() => wordSpans({ tokenSpans: spans, timing: { frameRate: 50 } })).toThrow(
+      'wordSpans: give a word rule: options.boundary or options.tokenizer',
+    );
     expect(words[1].score).toBeCloseTo(0.9, 6);
   });
 });

@@ -1,3 +1,4 @@
+import type { Tokenizer } from '../text/tokenizer.js';
 import { splitWords, type WordBoundary } from '../text/word-boundary.js';
 import type { TokenSpan } from './token-spans.js';
 
@@ -33,7 +34,7 @@ export function secondsPerFrame(timing: FrameTiming): number {
 
 /** A word of aligned tokens. Frames are [start, end); times are start*secondsPerFrame + offset, etc. */
 export interface WordSpan {
-  /** The word's text when `decode` was given, else ''. */
+  /** The word's text when `decode` or `tokenizer` was given, else ''. */
   text: string;
   tokens: TokenSpan[];
   start: number;
@@ -47,9 +48,11 @@ export interface WordSpan {
 /** Inputs of {@link wordSpans}. */
 export interface WordSpansOptions {
   tokenSpans: readonly TokenSpan[];
-  /** Word rule: e.g. `vocab.wordBoundary` of a `CharVocab` or `SentencePieceTokenizer`. */
-  boundary: WordBoundary;
   timing: FrameTiming;
+  /** A `CharVocab` or `SentencePieceTokenizer`: supplies `boundary` and `decode` unless given. */
+  tokenizer?: Pick<Tokenizer, 'wordBoundary' | 'decode'>;
+  /** Word rule, e.g. `separatorBoundary([sepId])` or `markerBoundary(pieces)`. */
+  boundary?: WordBoundary;
   /** Turns a word's token ids into text, e.g. `(ids) => tokenizer.decode(ids)`; trimmed. */
   decode?: (ids: Int32Array) => string;
 }
@@ -60,10 +63,14 @@ export interface WordSpansOptions {
  * not counted in a word's span or score, as in torchaudio's forced-alignment tutorial.
  */
 export function wordSpans(o: WordSpansOptions): WordSpan[] {
+  const boundary = o.boundary ?? o.tokenizer?.wordBoundary;
+  if (!boundary) throw new Error('wordSpans: give a word rule: options.boundary or options.tokenizer');
+  const tok = o.tokenizer;
+  const decode = o.decode ?? (tok ? (ids: Int32Array) => tok.decode(ids) : undefined);
   const sec = secondsPerFrame(o.timing);
   const offset = o.timing.offset ?? 0;
   const ids = Int32Array.from(o.tokenSpans, (s) => s.token);
-  return splitWords(ids, o.boundary).map(([a, b]) => {
+  return splitWords(ids, boundary).map(([a, b]) => {
     const tokens = o.tokenSpans.slice(a, b);
     let weighted = 0;
     let frames = 0;
@@ -74,7 +81,7 @@ export function wordSpans(o: WordSpansOptions): WordSpan[] {
     const start = tokens[0].start;
     const end = tokens[tokens.length - 1].end;
     return {
-      text: o.decode ? o.decode(ids.subarray(a, b)).trim() : '',
+      text: decode ? decode(ids.subarray(a, b)).trim() : '',
       tokens,
       start,
       end,

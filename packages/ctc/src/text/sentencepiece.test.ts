@@ -56,6 +56,8 @@ describe('parseSentencePieceModel', () => {
   });
 });
 
+// Hand-built models (tools/ctc_align_fixtures.py) with hand-derived expectations, which the SentencePiece
+// library also gives on these files; sentencepiece-real.test.ts covers library-trained models.
 describe('SentencePieceTokenizer (unigram)', () => {
   const sp = load('tiny-unigram.model');
 
