@@ -1,0 +1,297 @@
+import { LOG_ZERO, logAddExp } from './log-math.js';
+import type { PrefixScorer } from './prefix-scorer.js';
+
+/** Emission frames of a prefix's best alignment, newest first (shared, immutable). */
+interface Cell {
+  frame: number;
+  prev: Cell | null;
+}
+
+/** A prefix: one node per token sequence, linked to its parent. */
+interface Node {
+  token: number;
+  parent: Node | null;
+  depth: number;
+  /** Live children: one node per prefix, so alignments of the same prefix always merge. */
+  children: Map<number, Node>;
+  /** Number of live children; a node lives while it is in the beam or has live children. */
+  refs: number;
+  inBeam: boolean;
+  attached: boolean;
+  /** Context score (LM, bonuses, hotwords) of the prefix, and the scorers' states. */
+  ctx: number;
+  states: unknown[];
+  /** Acoustic log-probabilities of the prefix ending in blank / non-blank (sum over alignments)… */
+  pb: number;
+  pnb: number;
+  /** …and of the best single alignment, with its emission frames. */
+  vb: number;
+  vnb: number;
+  cb: Cell | null;
+  cnb: Cell | null;
+  /** The same for the frame being processed. */
+  npb: number;
+  npnb: number;
+  nvb: number;
+  nvnb: number;
+  ncb: Cell | null;
+  ncnb: Cell | null;
+  stamp: number;
+  score: number;
+}
+
+export interface PrefixBeamConfig {
+  C: number;
+  blank: number;
+  beamWidth: number;
+  /** Per frame, extend only the k most likely tokens (default all). */
+  tokenTopK: number;
+  /** Per frame, extend only tokens with log-prob ≥ this (the frame's best token always qualifies). */
+  tokenMinLogProb: number;
+  /** Drop prefixes scoring below best + this (≤ 0; default −∞: keep the beam width only). */
+  beamPruneLogProb: number;
+  scorers: readonly PrefixScorer[];
+}
+
+/** A prefix read out of the beam. */
+export interface BeamEntry {
+  tokens: Int32Array;
+  /** Frame of each token in the prefix's best alignment. */
+  timesteps: Int32Array;
+  /** Acoustic log-probability (all alignments). */
+  acoustic: number;
+  /** Context score: LM, bonuses, hotwords (with their end-of-hypothesis terms when final). */
+  context: number;
+  score: number;
+}
+
+/**
+ * CTC prefix beam search, frame by frame. Each prefix keeps the log-probabilities of all its
+ * alignments ending in blank and in non-blank; the beam ranks prefixes by their sum plus the context
+ * score, which depends on the prefix only. Whole-input and streaming decoding both drive `step`.
+ */
+export class PrefixBeam {
+  private beam: Node[];
+  private stamp = 0;
+  private touched: Node[] = [];
+  private readonly cand: Int32Array;
+  private readonly order: Int32Array;
+  frames = 0;
+
+  constructor(private readonly cfg: PrefixBeamConfig) {
+    const root = this.node(-1, null);
+    root.ctx = 0;
+    root.states = cfg.scorers.map((s) => s.initial());
+    root.pb = 0;
+    root.vb = 0;
+    root.inBeam = true;
+    this.beam = [root];
+    this.cand = new Int32Array(cfg.C);
+    this.order = Int32Array.from({ length: cfg.C }, (_, i) => i);
+  }
+
+  private node(token: number, parent: Node | null): Node {
+    return {
+      token,
+      parent,
+      depth: parent ? parent.depth + 1 : 0,
+      children: new Map(),
+      refs: 0,
+      inBeam: false,
+      attached: parent !== null,
+      ctx: 0,
+      states: [],
+      pb: LOG_ZERO,
+      pnb: LOG_ZERO,
+      vb: LOG_ZERO,
+      vnb: LOG_ZERO,
+      cb: null,
+      cnb: null,
+      npb: LOG_ZERO,
+      npnb: LOG_ZERO,
+      nvb: LOG_ZERO,
+      nvnb: LOG_ZERO,
+      ncb: null,
+      ncnb: null,
+      stamp: -1,
+      score: LOG_ZERO,
+    };
+  }
+
+  private child(h: Node, c: number): Node {
+    let n = h.children.get(c);
+    if (n) return n;
+    n = this.node(c, h);
+    let ctx = h.ctx;
+    const { scorers } = this.cfg;
+    n.states = new Array(scorers.length);
+    for (let i = 0; i < scorers.length; i++) {
+      const r = scorers[i].extend(h.states[i], c);
+      n.states[i] = r.state;
+      ctx += r.score;
+    }
+    n.ctx = ctx;
+    h.children.set(c, n);
+    h.refs++;
+    return n;
+  }
+
+  private touch(n: Node): void {
+    if (n.stamp === this.stamp) return;
+    n.stamp = this.stamp;
+    n.npb = n.npnb = n.nvb = n.nvnb = LOG_ZERO;
+    n.ncb = n.ncnb = null;
+    this.touched.push(n);
+  }
+
+  /** Candidate tokens of a frame after top-k / threshold pruning (blank excluded). */
+  private candidates(row: Float32Array, off: number): number {
+    const { C, blank, tokenTopK, tokenMinLogProb } = this.cfg;
+    let best = -1;
+    for (let c = 0; c < C; c++) if (c !== blank && (best < 0 || row[off + c] > row[off + best])) best = c;
+    let n = 0;
+    if (tokenTopK >= C - 1) {
+      for (let c = 0; c < C; c++) {
+        if (c !== blank && (row[off + c] >= tokenMinLogProb || c === best)) this.cand[n++] = c;
+      }
+      return n;
+    }
+    const order = this.order;
+    for (let i = 0; i < C; i++) order[i] = i;
+    order.sort((a, b) => row[off + b] - row[off + a] || a - b);
+    for (let i = 0; i < C && n < tokenTopK; i++) {
+      const c = order[i];
+      if (c !== blank && (row[off + c] >= tokenMinLogProb || c === best)) this.cand[n++] = c;
+    }
+    return n;
+  }
+
+  /** Consumes the frame `row[off .. off + C)`. */
+  step(row: Float32Array, off: number): void {
+    const t = this.frames++;
+    const { blank } = this.cfg;
+    this.stamp++;
+    this.touched = [];
+    const nc = this.candidates(row, off);
+    const lpBlank = row[off + blank];
+    for (const h of this.beam) {
+      const pt = logAddExp(h.pb, h.pnb);
+      if (pt === LOG_ZERO) continue;
+      const vBest = Math.max(h.vb, h.vnb);
+      const cBest = h.vb >= h.vnb ? h.cb : h.cnb;
+      this.touch(h);
+      // Blank: the prefix stays, now ending in blank.
+      h.npb = logAddExp(h.npb, pt + lpBlank);
+      if (vBest + lpBlank > h.nvb) {
+        h.nvb = vBest + lpBlank;
+        h.ncb = cBest;
+      }
+      // Repeat of the last token without a blank between: the prefix stays (same emission).
+      if (h.token >= 0) {
+        const lp = row[off + h.token];
+        h.npnb = logAddExp(h.npnb, h.pnb + lp);
+        if (h.vnb + lp > h.nvnb) {
+          h.nvnb = h.vnb + lp;
+          h.ncnb = h.cnb;
+        }
+      }
+      for (let i = 0; i < nc; i++) {
+        const c = this.cand[i];
+        const lp = row[off + c];
+        // A repeated token needs a blank in between: only alignments ending in blank extend.
+        const p = c === h.token ? h.pb + lp : pt + lp;
+        if (p === LOG_ZERO) continue;
+        const v = c === h.token ? h.vb + lp : vBest + lp;
+        const n = this.child(h, c);
+        this.touch(n);
+        n.npnb = logAddExp(n.npnb, p);
+        if (v > n.nvnb) {
+          n.nvnb = v;
+          n.ncnb = { frame: t, prev: c === h.token ? h.cb : cBest };
+        }
+      }
+    }
+    for (const n of this.touched) {
+      n.pb = n.npb;
+      n.pnb = n.npnb;
+      n.vb = n.nvb;
+      n.vnb = n.nvnb;
+      n.cb = n.ncb;
+      n.cnb = n.ncnb;
+      n.score = logAddExp(n.pb, n.pnb) + n.ctx;
+    }
+    const next = this.prune(this.touched);
+    for (const n of this.beam) n.inBeam = false;
+    for (const n of this.touched) n.inBeam = false;
+    for (const n of next) n.inBeam = true;
+    for (const n of this.beam) this.release(n);
+    for (const n of this.touched) this.release(n);
+    this.beam = next;
+  }
+
+  /** Detaches dead nodes (out of the beam, no live children) so pruned subtrees can be collected. */
+  private release(n: Node): void {
+    while (n.parent && n.attached && !n.inBeam && n.refs === 0) {
+      const p: Node = n.parent;
+      p.children.delete(n.token);
+      p.refs--;
+      n.attached = false;
+      n = p;
+    }
+  }
+
+  private prune(nodes: Node[]): Node[] {
+    // Stable sort: ties keep creation order, so results are deterministic.
+    const kept = nodes.filter((n) => n.score > LOG_ZERO).sort((a, b) => b.score - a.score);
+    if (kept.length === 0) return []; // no prefix has a finite score: nothing to decode
+    const floor = kept[0].score + this.cfg.beamPruneLogProb;
+    let k = Math.min(kept.length, this.cfg.beamWidth);
+    while (k > 1 && kept[k - 1].score < floor) k--;
+    return kept.slice(0, k);
+  }
+
+  private read(n: Node, final: boolean): BeamEntry {
+    const tokens = new Int32Array(n.depth);
+    const timesteps = new Int32Array(n.depth);
+    let cell = n.vb >= n.vnb ? n.cb : n.cnb;
+    for (let m: Node | null = n, i = n.depth - 1; m && i >= 0; m = m.parent, i--) {
+      tokens[i] = m.token;
+      timesteps[i] = cell ? cell.frame : -1;
+      cell = cell ? cell.prev : null;
+    }
+    let context = n.ctx;
+    if (final) {
+      this.cfg.scorers.forEach((s, i) => {
+        context += s.finish(n.states[i]);
+      });
+    }
+    const acoustic = logAddExp(n.pb, n.pnb);
+    return { tokens, timesteps, acoustic, context, score: acoustic + context };
+  }
+
+  /** The beam, best first; `final` adds the scorers' end terms and re-ranks. */
+  entries(final: boolean): BeamEntry[] {
+    const out = this.beam.map((n) => this.read(n, final));
+    if (final) out.sort((a, b) => b.score - a.score);
+    return out;
+  }
+
+  /** The token prefix shared by every hypothesis in the beam: later frames cannot change it. */
+  stablePrefix(): { tokens: Int32Array; timesteps: Int32Array } {
+    if (this.beam.length === 0) return { tokens: new Int32Array(0), timesteps: new Int32Array(0) };
+    let common = this.beam[0];
+    for (const n of this.beam) {
+      let a: Node | null = n;
+      let b: Node | null = common;
+      while (a && b && a.depth > b.depth) a = a.parent;
+      while (a && b && b.depth > a.depth) b = b.parent;
+      while (a && b && a !== b) {
+        a = a.parent;
+        b = b.parent;
+      }
+      common = b ?? common;
+    }
+    const best = this.read(this.beam[0], false);
+    return { tokens: best.tokens.slice(0, common.depth), timesteps: best.timesteps.slice(0, common.depth) };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * A score that depends only on the token prefix (not on its alignment to frames): language models,
+ * word insertion bonuses, hotword boosts. Beam search adds `extend` deltas as a prefix grows and
+ * `finish` once at the end, so every alignment of a prefix carries the same context score and the
+ * prefix probability (sum over alignments) stays exact.
+ */
+export interface PrefixScorer<S = unknown> {
+  /** State of the empty prefix. */
+  initial(): S;
+  /** Appends a non-blank token: the new state and the score added (natural log units). */
+  extend(state: S, token: number): { state: S; score: number };
+  /** Score added when the hypothesis ends (sentence end, revoking unfinished partial bonuses). */
+  finish(state: S): number;
+}

@@ -1,0 +1,79 @@
+import { aggregate, type ConfidenceAggregation } from './confidence.js';
+
+/**
+ * How a decoder turns token ids into words: a delimiter token ("|" in wav2vec2 vocabularies, or " ")
+ * separates words, or SentencePiece's "▁" marks the first piece of each word (a lone "▁" separates).
+ */
+export interface WordRuleOptions {
+  /** Token strings by id (the blank's entry is ignored). */
+  vocabulary: readonly string[];
+  /** 'delimiter' (default when no piece starts with the marker) or 'sentencepiece'. */
+  wordBoundary?: 'delimiter' | 'sentencepiece';
+  /** Delimiter tokens for the 'delimiter' rule (default ['|', ' ']). */
+  wordDelimiters?: readonly string[];
+  /** Word-start marker for the 'sentencepiece' rule (default '▁'). */
+  marker?: string;
+}
+
+/** Per-id word role: 0 plain piece (continues a word), 1 separator, 2 starts a new word. */
+export interface WordRule {
+  readonly kind: Uint8Array;
+  /** The text each id adds to its word (marker stripped). */
+  readonly text: readonly string[];
+}
+
+export function makeWordRule(options: WordRuleOptions): WordRule {
+  const { vocabulary } = options;
+  const marker = options.marker ?? '\u2581';
+  const mode =
+    options.wordBoundary ?? (vocabulary.some((p) => p.startsWith(marker)) ? 'sentencepiece' : 'delimiter');
+  const delimiters = new Set(options.wordDelimiters ?? ['|', ' ']);
+  const kind = new Uint8Array(vocabulary.length);
+  const text = vocabulary.map((p, i) => {
+    if (mode === 'delimiter') {
+      if (delimiters.has(p)) kind[i] = 1;
+      return p;
+    }
+    if (p === marker) kind[i] = 1;
+    else if (p.startsWith(marker)) kind[i] = 2;
+    return p.startsWith(marker) ? p.slice(marker.length) : p;
+  });
+  return { kind, text };
+}
+
+/** Splits tokens into words: index ranges [start, end) into `tokens`, separators left out. */
+export function wordRanges(tokens: ArrayLike<number>, rule: WordRule): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const k = rule.kind[tokens[i]];
+    if (k === 1 || (k === 2 && start >= 0)) {
+      if (start >= 0) out.push([start, i]);
+      start = -1;
+    }
+    if (k !== 1 && start < 0) start = i;
+  }
+  if (start >= 0) out.push([start, tokens.length]);
+  return out;
+}
+
+/** The words of a token sequence. */
+export function tokensToWords(tokens: ArrayLike<number>, rule: WordRule): string[] {
+  return wordRanges(tokens, rule).map(([s, e]) => {
+    let w = '';
+    for (let i = s; i < e; i++) w += rule.text[tokens[i]];
+    return w;
+  });
+}
+
+/** Word confidence: the token confidences of each word aggregated (NeMo default 'min'). */
+export function wordConfidence(
+  tokens: ArrayLike<number>,
+  tokenConfidence: ArrayLike<number>,
+  rule: WordRule,
+  aggregation: ConfidenceAggregation = 'min',
+): Float32Array {
+  return Float32Array.from(wordRanges(tokens, rule), ([s, e]) =>
+    aggregate(tokenConfidence, aggregation, s, e),
+  );
+}
