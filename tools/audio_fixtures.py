@@ -14,9 +14,13 @@ NeMo actually run) so the float32-vs-float64 gap is recorded next to each fixtur
 Test signals come from syntheticChirp (packages/audio/src/synthetic.ts), re-implemented below with
 the same mulberry32 generator, so the fixtures store outputs only.
 """
+import base64
+import io
 import json
 import math
 import os
+import tempfile
+import wave
 
 import numpy as np
 import torch
@@ -133,6 +137,33 @@ def nemo_log_mel(audio, length, n_mels, normalize, dtype, n_fft=512, win=400, ho
     return mel[0].numpy(), valid
 
 
+def wav_fixtures():
+    """Small WAV files from two independent writers (sox via torchaudio.save, Python's wave module)
+    with what torchaudio.load decodes from them (normalize=True, float32)."""
+    cases = []
+    x3 = torch.from_numpy(np.stack([synthetic_chirp(37, 8000, s) for s in (10, 11, 12)]) * 1.6).clamp(-1, 0.99)
+    specs = [(x3, 'PCM_S', 16), (x3, 'PCM_S', 24), (x3, 'PCM_S', 32), (x3, 'PCM_U', 8), (x3, 'PCM_F', 32),
+             (x3, 'PCM_F', 64), (x3[:1], 'PCM_S', 24), (x3[:2], 'PCM_S', 16)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (x, enc, bits) in enumerate(specs):
+            path = os.path.join(tmp, f'{i}.wav')
+            torchaudio.save(path, x.float(), 8000, encoding=enc, bits_per_sample=bits)
+            data, sr = torchaudio.load(path)
+            raw = open(path, 'rb').read()
+            cases.append({'writer': f'sox {enc} {bits}', 'sampleRate': sr, 'channels': data.shape[0],
+                          'wav': base64.b64encode(raw).decode(), 'data': rounded(data.numpy(), 9)})
+    pcm = (np.stack([synthetic_chirp(25, 22050, 13), synthetic_chirp(25, 22050, 14)]).T * 32767).astype('<i2')
+    buf = io.BytesIO()
+    with wave.open(buf, 'wb') as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(pcm.tobytes())
+    cases.append({'writer': 'python wave 16', 'sampleRate': 22050, 'channels': 2,
+                  'wav': base64.b64encode(buf.getvalue()).decode(), 'data': rounded(pcm.T / 32768.0, 9)})
+    return cases
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     mels = {}
@@ -188,7 +219,7 @@ def main():
 
     meta = {'generator': 'tools/audio_fixtures.py', 'torch': torch.__version__, 'torchaudio': torchaudio.__version__}
     for name, payload in [('mel-filters', mels), ('signals', signal_check), ('whisper', whisper), ('nemo', nemo),
-                          ('resample', resample)]:
+                          ('resample', resample), ('wav', wav_fixtures())]:
         with open(os.path.join(OUT, f'{name}.json'), 'w') as fh:
             json.dump({'meta': meta, 'cases': payload}, fh, separators=(',', ':'))
     for case in whisper + nemo + resample:

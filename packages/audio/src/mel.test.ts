@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture, maxAbsDiff } from './fixtures/load-fixture.js';
 import { applyMel, hzToMel, melFilterbank, melToHz } from './mel.js';
-import { loadFixture, maxAbsDiff } from './test-fixtures.js';
 
 type MelCase = { sampleRate: number; nFft: number; nMels: number; entries: Array<[number, number, number]> };
 

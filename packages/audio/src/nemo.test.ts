@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture, maxAbsDiff } from './fixtures/load-fixture.js';
 import { nemoLogMel, nemoValidFrames } from './nemo.js';
 import { syntheticChirp } from './synthetic.js';
-import { loadFixture, maxAbsDiff } from './test-fixtures.js';
 
 type NemoCase = {
   signal: [number, number, number];

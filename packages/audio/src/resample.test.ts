@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture, maxAbsDiff } from './fixtures/load-fixture.js';
 import { resample, resampleTo16k } from './resample.js';
 import { syntheticChirp } from './synthetic.js';
-import { loadFixture, maxAbsDiff } from './test-fixtures.js';
 
 type ResampleCase = { signal: [number, number, number]; to: number; data: number[]; float32: number[] };
 

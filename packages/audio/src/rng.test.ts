@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture } from './fixtures/load-fixture.js';
 import { Rng } from './rng.js';
 import { syntheticChirp } from './synthetic.js';
-import { loadFixture } from './test-fixtures.js';
 
 describe('Rng', () => {
   it('is deterministic per seed and differs across seeds', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from './fixtures/load-fixture.js';
 import { powerSpectrogram, stft } from './stft.js';
 import { syntheticChirp } from './synthetic.js';
-import { maxAbsDiff } from './test-fixtures.js';
 import { hannWindow } from './window.js';
 
 /** Straight from the definition: frame t covers padded[t·hop, t·hop + nFft) times the centred window. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadFixture, maxAbsDiff } from './fixtures/load-fixture.js';
 import { syntheticChirp } from './synthetic.js';
-import { loadFixture, maxAbsDiff } from './test-fixtures.js';
 import { padOrTrim, whisperLogMel } from './whisper.js';
 
 type WhisperCase = {
