@@ -3,7 +3,8 @@
 Usage: /usr/bin/python3 tools/ctc_loss_bench_torch.py '<json list of cases>' <threads> <reps>
 Each case is {"name", "T", "N", "C", "S", "seed"}; inputs are regenerated with the same hash as
 packages/ctc/src/loss/hash-random.ts (via ctc_loss_fixtures.py), so both sides time identical data.
-Prints one JSON line: {"torch": version, "threads": n, "results": [{"name", "ms", "loss"}]}.
+Prints one JSON line: {"torch": version, "threads": n, "results": [{"name", "ms": [per run], "loss"}]}
+(two warm-up runs per case are not reported).
 """
 
 import json
@@ -39,8 +40,7 @@ def main():
             loss.backward()
             times.append((time.perf_counter() - t0) * 1000)
             loss_value = float(loss)
-        times = sorted(times[2:])
-        results.append({'name': c['name'], 'ms': times[len(times) // 2], 'loss': loss_value})
+        results.append({'name': c['name'], 'ms': times[2:], 'loss': loss_value})
     print(json.dumps({'torch': torch.__version__, 'threads': threads, 'results': results}))
 
 

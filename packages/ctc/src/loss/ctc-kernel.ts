@@ -92,12 +92,14 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     for (let t = 0; t < Tn; t++) grad.fill(v, (t * N + n) * C, (t * N + n + 1) * C);
   };
 
-  // Sparse part of one gradient row: the L + 1 entries of this item's labels, from the
-  // occupancies `occ[j]` of target positions j (0: blank) times `scale`. Positions holding the same
-  // label are summed onto the first (canonical) one. In torch mode the row already holds
-  // softmax·w from the sweep, and p is recomputed from the gathered log-probs at g.
+  // Sparse part of one gradient row: the values of the L + 1 entries of this item's labels at
+  // frame t, from the occupancies `occ[j]` of target positions j (0: blank) times `scale`.
+  // Positions holding the same label are summed, and every such position gets the sum. The values
+  // go to `sparse` (laid out like `gathered`) and reach `grad` in a final sweep in memory order.
+  // In torch mode the dense row already holds softmax·w, and p is recomputed from the gathered
+  // log-prob at g.
   let hasRepeatedLabel = false;
-  const writeRow = (row: number, g: number, L: number, w: number, scale: number): void => {
+  const writeRow = (g: number, L: number, w: number, scale: number): void => {
     if (grad === null) return;
     if (hasRepeatedLabel) {
       for (let j = 1; j <= L; j++) {
@@ -107,16 +109,9 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         }
       }
     }
-    if (torchMode) {
-      for (let j = 0; j <= L; j++) {
-        if (canon[j] !== j) continue;
-        grad[row + labels[j]] = (fastExp(gathered[g + j]) - occ[j] * scale) * w;
-      }
-    } else {
-      for (let j = 0; j <= L; j++) {
-        if (canon[j] !== j) continue;
-        grad[row + labels[j]] = -occ[j] * scale * w;
-      }
+    for (let j = 0; j <= L; j++) {
+      const o = occ[canon[j]] * scale;
+      sparse[g + j] = torchMode ? (fastExp(gathered[g + j]) - o) * w : -o * w;
     }
   };
 
@@ -130,6 +125,9 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     gatherSize += inputLengths[n] * (targetLengths[n] + 1);
   }
   const gathered = new Float32Array(gatherSize);
+  const sparse = grad === null ? gathered : new Float32Array(gatherSize);
+  // 1 where the final sweep must copy an item's sparse values (finite loss with a gradient)
+  const useSparse = new Uint8Array(a.n1 - a.n0);
   let Tmax = 0;
   for (let n = a.n0; n < a.n1; n++) Tmax = Math.max(Tmax, inputLengths[n]);
   for (let t = 0; t < Tmax; t++) {
@@ -190,10 +188,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     const logP = S > 1 ? lse2(la[last + S - 1], la[last + S - 2]) : la[last];
     const nll = -logP;
     if (grad === null) return nll;
-    if (!Number.isFinite(nll)) {
-      fillInfiniteRows(n, Tn);
-      return nll;
-    }
+    if (!Number.isFinite(nll)) return nll; // the caller fills the rows
     // beta' excludes the emission at t, so occupancy(t, s) = exp(alpha + beta' − logP).
     let bc = new Float64Array(S).fill(Number.NEGATIVE_INFINITY);
     let bn = new Float64Array(S);
@@ -205,7 +200,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         const g = Math.exp(la[t * S + s] + bc[s] - logP);
         occ[canon[s & 1 ? (s + 1) >> 1 : 0]] += g;
       }
-      writeRow((t * N + n) * C, g0 + t * (L + 1), L, w, 1);
+      writeRow(g0 + t * (L + 1), L, w, 1);
       if (t === 0) break;
       for (let s = 0; s < S; s++) {
         let v = bc[s] + lpAt(t, s);
@@ -378,7 +373,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           ok = false;
           break;
         }
-        writeRow((t * N + n) * C, g0 + t * L1, L, w, 1 / z);
+        writeRow(g0 + t * L1, L, w, 1 / z);
         if (t === 0) break;
         const e = t * L1;
         if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
@@ -414,13 +409,26 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     }
     if (!ok) nll = logDomain(n, Tn, L, w, g0);
 
-    if (nll === Number.POSITIVE_INFINITY && a.zeroInfinity) {
-      a.losses[n] = 0;
-      if (grad !== null) {
-        for (let t = 0; t < Tn; t++) grad.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
-      }
+    if (nll === Number.POSITIVE_INFINITY) {
+      a.losses[n] = a.zeroInfinity ? 0 : nll;
+      fillInfiniteRows(n, Tn);
     } else {
       a.losses[n] = nll;
+      useSparse[n - a.n0] = 1;
+    }
+  }
+
+  // Final sweep in memory order: place the sparse label entries into the gradient rows.
+  if (grad === null) return;
+  for (let t = 0; t < Tmax; t++) {
+    for (let n = a.n0; n < a.n1; n++) {
+      if (t >= inputLengths[n] || useSparse[n - a.n0] === 0) continue;
+      const row = (t * N + n) * C;
+      const L = targetLengths[n];
+      const g = gOff[n - a.n0] + t * (L + 1);
+      const off = targetOffsets[n] - 1;
+      grad[row + blank] = sparse[g];
+      for (let j = 1; j <= L; j++) grad[row + targets[off + j]] = sparse[g + j];
     }
   }
 }
