@@ -23,14 +23,14 @@ describe('exportOnnx', () => {
     const model = onnxProto.onnx.ModelProto.decode(bytes);
     expect(Number(model.opsetImport[0].version)).toBe(17);
     const graph = model.graph!;
-    expect(graph.input.map((i) => i.name)).toEqual(['x', 'lengths']);
-    expect(graph.output.map((o) => o.name)).toEqual(['y']);
-    const dims = graph.input[0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    expect(graph.input!.map((i) => i.name)).toEqual(['x', 'lengths']);
+    expect(graph.output!.map((o) => o.name)).toEqual(['y']);
+    const dims = graph.input![0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
     expect(dims).toEqual(['batch', 'time', 16]);
-    const names = graph.initializer.map((t) => t.name);
+    const names = graph.initializer!.map((t) => t.name);
     expect(names).toContain('layers.1.self_attn.in_proj_weight');
     expect(names).toContain('norm.bias');
-    const ops = new Set(graph.node.map((n) => n.opType));
+    const ops = new Set(graph.node!.map((n) => n.opType));
     expect(ops.has('LayerNormalization') && ops.has('Softmax') && ops.has('MatMul')).toBe(true);
   });
 

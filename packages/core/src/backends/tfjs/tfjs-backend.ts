@@ -130,8 +130,8 @@ export class TfjsBackend implements Backend {
     // tfjs-wasm returns NaNs for some broadcast batch matmuls ([2,1,3,4] @ [3,4,5]): broadcast the batch
     // dims explicitly (a rank-2 right operand is folded into the rows instead, which is also faster).
     if (tb.rank === 2) {
-      const rows = tf.reshape(ta, [-1, ta.shape[ta.rank - 1]]);
-      return tf.reshape(tf.matMul(rows, tb), [...ta.shape.slice(0, -1), tb.shape[1]]);
+      const rows = tf.reshape(ta, [-1, ta.shape[ta.rank - 1] as number]);
+      return tf.reshape(tf.matMul(rows, tb), [...ta.shape.slice(0, -1), tb.shape[1] as number]);
     }
     const rank = Math.max(batchA.length, batchB.length);
     const batch = [...Array(rank).keys()].map((i) =>
