@@ -1,2 +1,1 @@
-// Work on this package has not started; it exports nothing yet (see README.md).
-export {};
+export * from './fastconformer/index.js';
