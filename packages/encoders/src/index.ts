@@ -1,1 +1,4 @@
+export * from './conformer/index.js';
+export * from './ctc-head/index.js';
+export * from './whisper/index.js';
 export * from './fastconformer/index.js';
