@@ -43,6 +43,13 @@ TESTS = [
     "a",
     "thethethe",
     "sea shells sea shore",
+    # Where nmt_nfkc's map differs from plain NFKC: control characters, zero-width and other odd spaces,
+    # soft hyphen, byte-order mark, combining marks.
+    "the\x01cat\x7fsat",
+    "the\u200bcat\u200dsat\u2028on",
+    "sea\u00adshells\ufeff\u00a0shore",
+    "e\u0301 cafe\u0301 \u2163 \u2460 x\u00b2",
+    "\t\n the\r\ncat \u3000",
 ]
 
 

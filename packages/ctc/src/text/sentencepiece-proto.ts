@@ -75,6 +75,8 @@ export interface SentencePieceModelData {
   unkSurface: string;
   normalizer: {
     name: string;
+    /** The precompiled normalisation map (empty for identity rules). */
+    precompiledCharsmap: Uint8Array;
     addDummyPrefix: boolean;
     removeExtraWhitespaces: boolean;
     escapeWhitespaces: boolean;
@@ -133,6 +135,9 @@ export function parseSentencePieceModel(bytes: Uint8Array): SentencePieceModelDa
     unkSurface: t.unkSurface as string,
     normalizer: {
       name: (n.name as string) ?? '',
+      precompiledCharsmap: n.precompiledCharsmap
+        ? new Uint8Array(n.precompiledCharsmap as Uint8Array)
+        : new Uint8Array(0),
       addDummyPrefix: Boolean(n.addDummyPrefix),
       removeExtraWhitespaces: Boolean(n.removeExtraWhitespaces),
       escapeWhitespaces: Boolean(n.escapeWhitespaces),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PrecompiledCharsMap } from './charsmap.js';
 import { SentencePieceTokenizer } from './sentencepiece.js';
 import { PieceType, parseSentencePieceModel } from './sentencepiece-proto.js';
 import { splitWords } from './word-boundary.js';
@@ -38,6 +39,7 @@ describe('parseSentencePieceModel', () => {
     expect(m.pieces[3 + 0x41]).toEqual({ piece: '<0x41>', score: 0, type: PieceType.BYTE });
     expect(m.normalizer).toEqual({
       name: 'identity',
+      precompiledCharsmap: new Uint8Array(0),
       addDummyPrefix: true,
       removeExtraWhitespaces: true,
       escapeWhitespaces: true,
@@ -145,5 +147,28 @@ describe('SentencePieceTokenizer (byte fallback)', () => {
   it('loads from a file path', async () => {
     const fromFile = await SentencePieceTokenizer.fromFile(fileURLToPath(fixture('tiny-bytes.model')));
     expect(fromFile.size).toBe(sp.size);
+  });
+});
+
+describe('PrecompiledCharsMap', () => {
+  it('applies the nmt_nfkc map of a real model where it differs from plain NFKC', () => {
+    const m = parseSentencePieceModel(new Uint8Array(readFileSync(fixture('spm-unigram-nfkc.model'))));
+    expect(m.normalizer.name).toBe('nmt_nfkc');
+    const map = new PrecompiledCharsMap(m.normalizer.precompiledCharsmap);
+    // Full-width letters fold as NFKC; a control character is dropped and a zero-width space becomes a
+    // space, which NFKC alone leaves untouched.
+    expect(map.normalize('ｃａｔ')).toBe('cat');
+    expect(map.normalize('a\x01b')).toBe('ab');
+    expect(map.normalize('a\u200bb')).toBe('a b');
+    expect('a\u200bb'.normalize('NFKC')).toBe('a\u200bb');
+  });
+
+  it('rejects malformed maps', () => {
+    expect(() => new PrecompiledCharsMap(Uint8Array.from([1, 0]))).toThrow(
+      'PrecompiledCharsMap: charsmap has 2 bytes, fewer than its 4-byte header',
+    );
+    expect(() => new PrecompiledCharsMap(Uint8Array.from([64, 0, 0, 0, 1, 2]))).toThrow(
+      'PrecompiledCharsMap: trie size 64 does not fit the 6-byte charsmap',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { bpeSegment } from './bpe.js';
+import { PrecompiledCharsMap } from './charsmap.js';
 import { buildPieceVocab, type PieceVocab, type Segment, splitUnits } from './piece-vocab.js';
 import { PieceType, parseSentencePieceModel, type SentencePieceModelData } from './sentencepiece-proto.js';
 import { checkId, type Tokenizer } from './tokenizer.js';
@@ -22,11 +23,9 @@ export interface SentencePieceOptions {
  * Supports unigram (Viterbi over piece scores) and BPE (score-ordered merges) models, byte-fallback
  * pieces, and the "▁" word-boundary rule.
  *
- * Normalisation: the model's precompiled character map is not interpreted; instead rule names
- * starting with "nmt_nfkc"/"nfkc" apply Unicode NFKC with whitespace mapped to spaces (and "_cf"
- * lower-cases), "identity" applies none. Encodings match the SentencePiece library on the parity fixtures
- * (tools/ctc_spm_fixtures.py); characters the nmt rules treat specially (control characters, some
- * zero-width marks) may still differ.
+ * Normalisation applies the model's precompiled character map (e.g. nmt_nfkc) as SentencePiece does;
+ * a model that names an nfkc rule without carrying its map gets Unicode NFKC instead. Encodings equal
+ * the SentencePiece library's on the parity fixtures (tools/ctc_spm_fixtures.py).
  */
 export class SentencePieceTokenizer implements Tokenizer {
   readonly model: SentencePieceModelData;
@@ -36,6 +35,7 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly vocab: PieceVocab;
   private readonly byteIds: Int32Array;
   private readonly pieceIndex = new Map<string, number>();
+  private readonly charsMap: PrecompiledCharsMap | undefined;
 
   constructor(model: SentencePieceModelData, options: SentencePieceOptions = {}) {
     this.model = model;
@@ -44,6 +44,8 @@ export class SentencePieceTokenizer implements Tokenizer {
       if (!this.pieceIndex.has(p)) this.pieceIndex.set(p, i);
     });
     this.vocab = buildPieceVocab(model);
+    const blob = model.normalizer.precompiledCharsmap;
+    this.charsMap = blob.length > 0 ? new PrecompiledCharsMap(blob) : undefined;
     if (model.modelType !== 'unigram' && model.modelType !== 'bpe') {
       throw new Error(
         `SentencePieceTokenizer: model_type '${model.modelType}' is not supported (only unigram and bpe)`,
@@ -93,8 +95,11 @@ export class SentencePieceTokenizer implements Tokenizer {
     const n = this.model.normalizer;
     const name = n.name.toLowerCase();
     let s = text;
-    if (name.startsWith('nmt_nfkc') || name.startsWith('nfkc')) {
-      // NFKC turns Unicode spaces into U+0020; the nmt rules also map tabs and newlines to it.
+    if (this.charsMap) {
+      s = this.charsMap.normalize(s);
+    } else if (name.startsWith('nmt_nfkc') || name.startsWith('nfkc')) {
+      // A rule name without its map: approximate it. NFKC turns Unicode spaces into U+0020; the nmt rules
+      // also map tabs and newlines to it.
       s = s.normalize('NFKC').replace(/\s/gu, ' ');
       if (name.endsWith('_cf')) s = s.toLowerCase();
     }
@@ -148,7 +153,9 @@ export class SentencePieceTokenizer implements Tokenizer {
     let out = '';
     const bytes: number[] = [];
     const flush = () => {
-      if (bytes.length > 0) out += new TextDecoder().decode(Uint8Array.from(bytes));
+      // ignoreBOM keeps a U+FEFF that the text really contains (the default would drop a leading one).
+      if (bytes.length > 0)
+        out += new TextDecoder('utf-8', { ignoreBOM: true }).decode(Uint8Array.from(bytes));
       bytes.length = 0;
     };
     for (let i = 0; i < ids.length; i++) {
