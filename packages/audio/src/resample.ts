@@ -27,6 +27,11 @@ interface Kernel {
   width: number;
   taps: number; // per phase: 2·width + orig
   weights: Float64Array; // [next, taps]
+  // Per phase, the taps [lo, hi) where |t| < lowpassFilterWidth. Outside them torchaudio clamps t to
+  // ±lowpassFilterWidth, where cos²(π/2)·sinc(±wπ) leaves weights below 1e-40: skipping those taps
+  // changes nothing measurable and cuts the work ~14x for 44.1k → 16k (34 of 475 taps per phase).
+  lo: Int32Array;
+  hi: Int32Array;
 }
 
 const kernels = new Map<string, Kernel>();
@@ -45,17 +50,23 @@ function sincKernel(orig: number, next: number, lowpassFilterWidth: number, roll
     );
   }
   const weights = new Float64Array(next * taps);
+  const lo = new Int32Array(next).fill(taps);
+  const hi = new Int32Array(next);
   const scale = base / orig;
   for (let j = 0; j < next; j++) {
     for (let k = 0; k < taps; k++) {
       let t = (-j / next + (k - width) / orig) * base;
+      if (Math.abs(t) < lowpassFilterWidth) {
+        if (k < lo[j]) lo[j] = k;
+        hi[j] = k + 1;
+      }
       t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, t));
       const window = Math.cos((t * Math.PI) / lowpassFilterWidth / 2) ** 2;
       const x = t * Math.PI;
       weights[j * taps + k] = (x === 0 ? 1 : Math.sin(x) / x) * window * scale;
     }
   }
-  const kernel = { orig, next, width, taps, weights };
+  const kernel = { orig, next, width, taps, weights, lo, hi };
   kernels.set(key, kernel);
   return kernel;
 }
@@ -83,7 +94,7 @@ export function resample(
   if (fromRate === toRate) return samples.slice();
 
   const g = gcd(fromRate, toRate);
-  const { orig, next, width, taps, weights } = sincKernel(
+  const { orig, next, width, taps, weights, lo, hi } = sincKernel(
     fromRate / g,
     toRate / g,
     lowpassFilterWidth,
@@ -98,8 +109,8 @@ export function resample(
     const block = Math.floor(n / next);
     const phase = n - block * next;
     const start = block * orig - width; // index into samples of tap 0
-    const kLo = Math.max(0, -start);
-    const kHi = Math.min(taps, len - start);
+    const kLo = Math.max(lo[phase], -start);
+    const kHi = Math.min(hi[phase], len - start);
     const row = phase * taps;
     let acc = 0;
     for (let k = kLo; k < kHi; k++) acc += samples[start + k] * weights[row + k];

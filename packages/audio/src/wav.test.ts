@@ -9,7 +9,9 @@ function riff(chunks: Array<[string, Uint8Array]>, form = 'WAVE'): Uint8Array {
   const body = chunks.reduce((n, [, p]) => n + 8 + p.length + (p.length & 1), 4);
   const out = new Uint8Array(8 + body);
   const view = new DataView(out.buffer);
-  const ascii = (at: number, s: string) => [...s].forEach((ch, i) => (out[at + i] = ch.charCodeAt(0)));
+  const ascii = (at: number, s: string) => {
+    for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
+  };
   ascii(0, 'RIFF');
   view.setUint32(4, body, true);
   ascii(8, form);
@@ -59,7 +61,9 @@ describe('readWav', () => {
       expect(wav.sampleRate).toBe(c.sampleRate);
       expect(wav.channels.length).toBe(c.channels);
       const flat = new Float32Array(wav.channels.reduce((n, ch) => n + ch.length, 0));
-      wav.channels.forEach((ch, i) => flat.set(ch, i * ch.length));
+      wav.channels.forEach((ch, i) => {
+        flat.set(ch, i * ch.length);
+      });
       expect(maxAbsDiff(flat, c.data)).toBeLessThan(1e-7);
     });
   }
