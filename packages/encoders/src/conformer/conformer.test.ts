@@ -95,6 +95,9 @@ describe('Conformer errors', () => {
       'Expected shape [32, 1, 15] but received [32, 1, 31] for conformer_layers.0.conv_module.sequential.2.weight',
     );
     expect(() => loadTorchaudioConformer(new Uint8Array(3), record.config)).toThrow(
+      'loadTorchaudioConformer: readSafetensors: file is 3 bytes, shorter than the 8-byte header length prefix',
+    );
+    expect(() => loadTorchaudioConformer([1, 2] as unknown as Uint8Array, record.config)).toThrow(
       "loadTorchaudioConformer: 'safetensorsBytes' must be a Uint8Array",
     );
   });

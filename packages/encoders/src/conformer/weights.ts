@@ -1,7 +1,6 @@
-import { loadStateDict, type Rng } from '@seqzoo/core';
+import { loadStateDict, type Rng, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
 import type { ConformerConfig } from './config.js';
 import { Conformer } from './model.js';
-import { safetensorsToStateDict } from './safetensors-state.js';
 
 /**
  * A seqzoo Conformer from a safetensors file of torchaudio's `Conformer.state_dict()`. The module's
@@ -15,7 +14,7 @@ export function loadTorchaudioConformer(
   config: ConformerConfig,
   options: { rng?: Rng } = {},
 ): Conformer {
-  const state = safetensorsToStateDict(safetensorsBytes, 'loadTorchaudioConformer');
+  const state = readCheckpoint(safetensorsBytes, 'loadTorchaudioConformer');
   const model = new Conformer(config, options);
   try {
     loadStateDict(model, state);
@@ -25,4 +24,15 @@ export function loadTorchaudioConformer(
     );
   }
   return model;
+}
+
+/** The checkpoint as a float32 state dict, with errors naming the importer. */
+function readCheckpoint(bytes: Uint8Array, where: string): StateDict {
+  if (!(bytes instanceof Uint8Array))
+    throw new Error(`${where}: 'safetensorsBytes' must be a Uint8Array holding a safetensors file`);
+  try {
+    return stateDictFromSafetensors(bytes);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
 }

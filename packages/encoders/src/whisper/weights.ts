@@ -1,5 +1,4 @@
-import { loadStateDict, type Rng, type StateDict } from '@seqzoo/core';
-import { safetensorsToStateDict } from '../conformer/safetensors-state.js';
+import { loadStateDict, type Rng, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
 import type { WhisperEncoderConfig } from './config.js';
 import { WhisperEncoder } from './model.js';
 
@@ -15,7 +14,7 @@ export function loadHfWhisperEncoder(
   config: WhisperEncoderConfig,
   options: { rng?: Rng } = {},
 ): WhisperEncoder {
-  const all = safetensorsToStateDict(safetensorsBytes, 'loadHfWhisperEncoder');
+  const all = readCheckpoint(safetensorsBytes, 'loadHfWhisperEncoder');
   const names = [...all.keys()];
   const prefix = PREFIXES.find((p) => names.some((n) => n.startsWith(p))) ?? '';
   const state: StateDict = new Map();
@@ -35,4 +34,15 @@ export function loadHfWhisperEncoder(
     );
   }
   return model;
+}
+
+/** The checkpoint as a float32 state dict, with errors naming the importer. */
+function readCheckpoint(bytes: Uint8Array, where: string): StateDict {
+  if (!(bytes instanceof Uint8Array))
+    throw new Error(`${where}: 'safetensorsBytes' must be a Uint8Array holding a safetensors file`);
+  try {
+    return stateDictFromSafetensors(bytes);
+  } catch (e) {
+    throw new Error(`${where}: ${(e as Error).message}`);
+  }
 }

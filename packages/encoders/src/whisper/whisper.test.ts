@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { infer, type StateDict, stateDict, type TensorData } from '@seqzoo/core';
+import { infer, stateDict, type TensorData, writeSafetensors } from '@seqzoo/core';
 import { checkParity, compareOutputs } from '@seqzoo/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { WhisperEncoderConfig } from './config.js';
@@ -20,27 +20,6 @@ const record = JSON.parse(readFileSync(new URL('./fixtures/tiny.json', import.me
   cases: Case[];
 };
 const weights = new Uint8Array(readFileSync(new URL('./fixtures/tiny.safetensors', import.meta.url)));
-/** F32 safetensors bytes (a test-only writer; the importers' reader is what is under test). */
-function writeTestSafetensors(state: StateDict): Uint8Array {
-  const header: Record<string, unknown> = {};
-  let offset = 0;
-  for (const [name, t] of state) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
-    offset += 4 * t.data.length;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(new TextEncoder().encode(json), 8);
-  let at = 8 + json.length;
-  for (const t of state.values()) {
-    out.set(new Uint8Array(new Float32Array(t.data).buffer), at);
-    at += 4 * t.data.length;
-  }
-  return out;
-}
-
 const inputsOf = (c: Case): Record<string, TensorData> => ({
   features: { data: Float32Array.from(c.features.data), dims: c.features.dims },
   lengths: { data: Int32Array.from(c.lengths), dims: [c.lengths.length] },
@@ -80,7 +59,11 @@ describe('Whisper encoder (HF names)', () => {
   it('loads bare encoder keys and WhisperModel keys too', async () => {
     const bare = stateDict(model);
     for (const prefix of ['', 'encoder.']) {
-      const bytes = writeTestSafetensors(new Map([...bare].map(([k, v]) => [`${prefix}${k}`, v])));
+      const bytes = writeSafetensors(
+        [...bare].map(
+          ([k, v]) => [`${prefix}${k}`, { dtype: 'F32' as const, shape: v.shape, data: v.data }] as const,
+        ),
+      );
       const again = loadHfWhisperEncoder(bytes, record.config);
       expect(again.layers[1].fc2.weight.data).toEqual(model.layers[1].fc2.weight.data);
     }
