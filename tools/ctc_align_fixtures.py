@@ -23,8 +23,10 @@ import itertools
 import json
 import math
 import os
+import random
 import struct
 
+import numpy as np
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,17 +35,22 @@ TEXT_DIR = os.path.join(ROOT, "packages/ctc/src/text/fixtures")
 NEG = -math.inf
 
 
-def viterbi(lp, targets, blank):
-    """lp: list of T rows (lists of float). Returns (path, score)."""
+def viterbi(lp, targets, blank, float32=False):
+    """lp: list of T rows (lists of float). Returns (path, score).
+
+    float32=True rounds every accumulated alpha to float32, as torchaudio's kernel does for float32
+    log_probs (a float64 sum of two float32 values rounded once is the float32 sum).
+    """
+    acc = (lambda x: float(np.float32(x))) if float32 else (lambda x: x)
     T = len(lp)
     L = len(targets)
     labels = [blank if s % 2 == 0 else targets[s // 2] for s in range(2 * L + 1)]
     S = len(labels)
     alpha = [[NEG] * S for _ in range(T)]
     ptr = [[0] * S for _ in range(T)]
-    alpha[0][0] = lp[0][blank]
+    alpha[0][0] = acc(lp[0][blank])
     if S > 1:
-        alpha[0][1] = lp[0][labels[1]]
+        alpha[0][1] = acc(lp[0][labels[1]])
     for t in range(1, T):
         for s in range(S):
             cands = [alpha[t - 1][s]]
@@ -57,7 +64,7 @@ def viterbi(lp, targets, blank):
                 k = 1
             else:
                 k = 0
-            alpha[t][s] = cands[k] + lp[t][labels[s]]
+            alpha[t][s] = acc(cands[k] + lp[t][labels[s]])
             ptr[t][s] = k
     s = S - 1 if S > 1 and alpha[T - 1][S - 1] > alpha[T - 1][S - 2] else max(S - 2, 0)
     path = [0] * T
@@ -121,11 +128,26 @@ def case(name, lp, targets, blank=0):
         bf = brute_force_best(rows, targets, blank)
         assert abs(bf - score) < 1e-9, (name, bf, score)
     scores = [rows[t][path[t]] for t in range(len(rows))]
+    path32, score32 = viterbi(rows, targets, blank, float32=True)
+    assert collapse(path32, blank) == list(targets), name
     return {
         "name": name, "T": len(rows), "C": len(rows[0]), "blank": blank, "targets": targets,
-        "logProbs": lp.flatten().tolist(), "path": path, "score": score,
+        "logProbs": lp.flatten().tolist(), "path": path, "score": score, "path32": path32, "score32": score32,
         "spans": merge_tokens(path, scores, blank),
     }
+
+
+def near_tie_case():
+    """Log-probs (float32 values such as 0.1 + 0.2 vs 0.3) on which float32 and float64 accumulation pick
+    different best paths: only float32 accumulation reproduces torchaudio's path there."""
+    rng = random.Random(5)
+    vals = [-0.1, -0.2, -0.3, -0.4, -0.7, -1.1, -0.6]
+    for _ in range(100000):
+        lp = torch.tensor([[rng.choice(vals) for _ in range(3)] for _ in range(4)], dtype=torch.float32)
+        rows = lp.double().tolist()
+        if viterbi(rows, [1, 2], 0)[0] != viterbi(rows, [1, 2], 0, float32=True)[0]:
+            return lp
+    raise RuntimeError("no near-tie case found")
 
 
 def align_fixtures():
@@ -141,15 +163,18 @@ def align_fixtures():
         case("uniform ties no repeat", torch.full((6, 3), math.log(1 / 3)), [1, 2]),
         case("medium peaked", rand_lp(gen, 40, 12, peaked=2.0), [3, 5, 5, 7, 1, 1, 1, 9, 2]),
         case("long", rand_lp(gen, 200, 30), [int(v) for v in torch.randint(1, 30, (60,), generator=gen)]),
+        case("float32 near-tie", near_tie_case(), [1, 2]),
     ]
-    # A batch of three with padding; each item equals aligning its valid frames alone.
+    assert cases[-1]["path"] != cases[-1]["path32"], "the near-tie case must separate the two accumulations"
+    # A batch of three with padding; each item equals aligning its valid frames alone (float32 accumulation,
+    # the TypeScript default).
     N, T, C = 3, 9, 5
     lp = torch.log_softmax(torch.randn(N, T, C, generator=gen, dtype=torch.float64), -1).float()
     lens, targs = [9, 6, 4], [[1, 2, 2, 3], [4, 4], [3]]
     items = []
     for b in range(N):
         rows = lp[b, : lens[b]].double().tolist()
-        path, score = viterbi(rows, targs[b], 0)
+        path, score = viterbi(rows, targs[b], 0, float32=True)
         items.append({"path": path, "score": score})
     batch = {"N": N, "T": T, "C": C, "logProbs": lp.flatten().tolist(), "inputLengths": lens,
              "targetLengths": [len(t) for t in targs], "targets": [v for t in targs for v in t], "items": items}

@@ -1,4 +1,5 @@
 import {
+  checkAccumulate,
   checkBlank,
   checkDims,
   checkFeasible,
@@ -22,6 +23,8 @@ export interface ForcedAlignBatchOptions {
   targetLengths: Int32Array;
   blank?: number;
   layout?: 'NTC' | 'TNC';
+  /** As {@link forcedAlign}: 'float32' (default, torchaudio's rounding) or 'float64'. */
+  accumulate?: 'float32' | 'float64';
 }
 
 /**
@@ -49,6 +52,7 @@ export function forcedAlignBatch(o: ForcedAlignBatchOptions): ForcedAlignment[] 
     );
   }
   checkBlank(fn, blank, C);
+  const f32 = checkAccumulate(fn, o.accumulate);
   const { inputLengths, targetLengths, targets } = o;
   if (inputLengths.length !== N) {
     throw new Error(`${fn}: inputLengths has length ${inputLengths.length} but the batch size N is ${N}`);
@@ -84,7 +88,9 @@ export function forcedAlignBatch(o: ForcedAlignBatchOptions): ForcedAlignment[] 
     checkTargets(fn, targets, off, L, C, blank, where);
     checkFeasible(fn, Tb, targets, off, L, where);
     checkFinite(fn, o.logProbs, offset, frameStride, Tb, C, where);
-    results.push(viterbiAlign({ data: o.logProbs, offset, frameStride, T: Tb, C }, targets, off, L, blank));
+    results.push(
+      viterbiAlign({ data: o.logProbs, offset, frameStride, T: Tb, C }, targets, off, L, blank, f32),
+    );
     off += L;
   }
   return results;

@@ -13,6 +13,8 @@ interface Case {
   logProbs: number[];
   path: number[];
   score: number;
+  path32: number[];
+  score32: number;
   spans: Array<{ token: number; start: number; end: number; score: number }>;
 }
 const fixture = JSON.parse(
@@ -84,9 +86,19 @@ describe('forcedAlign', () => {
         dims: [c.T, c.C],
         targets: Int32Array.from(c.targets),
         blank: c.blank,
+        accumulate: 'float64',
       });
       expect(Array.from(res.path)).toEqual(c.path);
       expect(res.score).toBeCloseTo(c.score, 9);
+      // The default float32 accumulation follows torchaudio's rounding (differs on the near-tie case).
+      const r32 = forcedAlign({
+        logProbs: Float32Array.from(c.logProbs),
+        dims: [c.T, c.C],
+        targets: Int32Array.from(c.targets),
+        blank: c.blank,
+      });
+      expect(Array.from(r32.path)).toEqual(c.path32);
+      expect(r32.score).toBeCloseTo(c.score32, 9);
       const spans = mergeTokens({ path: res.path, frameScores: res.frameScores, blank: c.blank });
       expect(spans.map(({ token, start, end }) => ({ token, start, end }))).toEqual(
         c.spans.map(({ token, start, end }) => ({ token, start, end })),
@@ -113,7 +125,13 @@ describe('forcedAlign', () => {
       );
       const repeats = targets.filter((v, i) => i > 0 && v === targets[i - 1]).length;
       if (T < L + repeats) continue;
-      const res = forcedAlign({ logProbs: lp, dims: [T, C], targets: Int32Array.from(targets), blank });
+      const res = forcedAlign({
+        logProbs: lp,
+        dims: [T, C],
+        targets: Int32Array.from(targets),
+        blank,
+        accumulate: 'float64',
+      });
       expect(collapse(res.path, blank)).toEqual(targets);
       expect(res.score).toBeCloseTo(bruteForce(lp, T, C, targets, blank), 9);
       let sum = 0;
@@ -167,6 +185,14 @@ describe('forcedAlign', () => {
     expect(t([1], { dims: [20] })).toThrow(
       'forcedAlign: dims must be [T, C] of non-negative integers, got [20]',
     );
+    expect(() =>
+      forcedAlign({
+        logProbs: lp,
+        dims: [4, 5],
+        targets: Int32Array.from([1]),
+        accumulate: 'half' as 'float32',
+      }),
+    ).toThrow("forcedAlign: accumulate must be 'float32' or 'float64', got 'half'");
     const nan = lp.slice();
     nan[7] = Number.NaN;
     expect(() => forcedAlign({ logProbs: nan, dims: [4, 5], targets: Int32Array.from([1]) })).toThrow(

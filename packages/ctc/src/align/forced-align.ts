@@ -10,6 +10,19 @@ export interface ForcedAlignOptions {
   targets: Int32Array;
   /** Blank id (default 0). */
   blank?: number;
+  /**
+   * Precision of the path scores compared during the search. 'float32' (default) rounds as torchaudio
+   * does for float32 input, so paths match it exactly, near-ties included; 'float64' keeps more precision
+   * for very long inputs. `score` is summed in float64 either way.
+   */
+  accumulate?: 'float32' | 'float64';
+}
+
+/** Checks the `accumulate` option; true for float32. */
+export function checkAccumulate(fn: string, accumulate: unknown): boolean {
+  if (accumulate === undefined || accumulate === 'float32') return true;
+  if (accumulate === 'float64') return false;
+  throw new Error(`${fn}: accumulate must be 'float32' or 'float64', got '${String(accumulate)}'`);
 }
 
 /**
@@ -112,9 +125,10 @@ export function forcedAlign(o: ForcedAlignOptions): ForcedAlignment {
     throw new Error(`${fn}: logProbs has length ${o.logProbs.length} but dims [${T}, ${C}] need ${T * C}`);
   }
   checkBlank(fn, blank, C);
+  const f32 = checkAccumulate(fn, o.accumulate);
   const L = o.targets.length;
   checkTargets(fn, o.targets, 0, L, C, blank, '');
   checkFeasible(fn, T, o.targets, 0, L, '');
   checkFinite(fn, o.logProbs, 0, C, T, C, '');
-  return viterbiAlign({ data: o.logProbs, offset: 0, frameStride: C, T, C }, o.targets, 0, L, blank);
+  return viterbiAlign({ data: o.logProbs, offset: 0, frameStride: C, T, C }, o.targets, 0, L, blank, f32);
 }

@@ -7,8 +7,10 @@
  * - a state's best predecessor is chosen as: skip (s-2) only if strictly better than both s-1 and s;
  *   else s-1 only if strictly better than s; else stay on s (ties prefer staying, then the single step);
  * - the path ends on the final blank (2L) only if strictly better than the last token (2L-1).
- * torchaudio accumulates in the input dtype (float32); we accumulate in float64, which can only change a
- * path where two alignments' float32 sums tie to within rounding.
+ * torchaudio accumulates in the input dtype. With `float32` set we round every alpha to float32 as it does
+ * (a float64 sum of two float32 values, rounded once, is exactly the float32 sum), so paths match even on
+ * near-ties; otherwise alphas stay float64, which can pick a different path only where two alignments'
+ * sums agree to within float32 rounding.
  */
 
 /** A strided view of one utterance's log-probabilities: frame t, class c at `data[offset + t*frameStride + c]`. */
@@ -61,6 +63,7 @@ export function viterbiAlign(
   tOff: number,
   L: number,
   blank: number,
+  float32: boolean,
 ): ViterbiResult {
   const { data, offset, frameStride, T } = v;
   const S = 2 * L + 1;
@@ -95,14 +98,16 @@ export function viterbiAlign(
     const hi = Math.min(S, 2 * t + 2);
     let lo = Math.max(0, S - 2 - 2 * (T - 1 - t));
     if (lo === 0) {
-      cur[0] = prev[0] + data[row + blank];
+      const v = prev[0] + data[row + blank];
+      cur[0] = float32 ? Math.fround(v) : v;
       lo = 1;
     }
     if (lo === 1 && hi > 1) {
       // The first token: no skip into it.
       const x0 = prev[1];
       const x1 = prev[0];
-      cur[1] = (x1 > x0 ? x1 : x0) + data[row + label[1]];
+      const v = (x1 > x0 ? x1 : x0) + data[row + label[1]];
+      cur[1] = float32 ? Math.fround(v) : v;
       back[base + 1] = x1 > x0 ? 1 : 0;
       lo = 2;
     }
@@ -114,7 +119,8 @@ export function viterbiAlign(
       const x2 = prev[s - 2] + skip[s];
       const m01 = x1 > x0 ? x1 : x0;
       const p01 = x1 > x0 ? 1 : 0;
-      cur[s] = (x2 > m01 ? x2 : m01) + data[row + label[s]];
+      const v = (x2 > m01 ? x2 : m01) + data[row + label[s]];
+      cur[s] = float32 ? Math.fround(v) : v;
       back[base + s] = x2 > m01 ? 2 : p01;
     }
     const tmp = prev;
