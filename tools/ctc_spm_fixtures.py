@@ -89,7 +89,7 @@ def train(name, **kw):
     with open(os.path.join(OUT, f"spm-{name}.model"), "wb") as f:
         f.write(data)
     with open(os.path.join(OUT, f"spm-{name}.json"), "w") as f:
-        json.dump({"vocabSize": sp.get_piece_size(), "cases": cases}, f, ensure_ascii=False, indent=1)
+        json.dump({"vocabSize": sp.get_piece_size(), "cases": cases}, f, ensure_ascii=False)
     print(name, len(data), "bytes", sp.get_piece_size(), "pieces")
 
 
