@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core registers no gradients by itself (the full @tensorflow/tfjs bundle does); training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core registers no gradients by itself; the @tensorflow/tfjs bundle does (and its Node build
+// loads where tfjs-core's deep `register_all_gradients` ESM import does not). Training needs them.
+import '@tensorflow/tfjs';
 import type {
   Backend,
   BinaryOp,
