@@ -109,7 +109,13 @@ export function solve(M: Float64Array, R: Float64Array, n: number, m: number): F
   return x;
 }
 
-export function matmulHost(a: Float64Array, b: Float64Array, n: number, k: number, m: number): Float64Array {
+export function matmulHost(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  n: number,
+  k: number,
+  m: number,
+): Float64Array {
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++)
     for (let p = 0; p < k; p++) {
@@ -131,8 +137,8 @@ export function expm(M: Float64Array, n: number): Float64Array {
   }
   const s = Math.max(0, Math.ceil(Math.log2(norm || 1)) + 1);
   const scaled = M.map((v) => v / 2 ** s);
-  let term = eye(n);
-  let sum = eye(n);
+  let term: Float64Array = eye(n);
+  let sum: Float64Array = eye(n);
   for (let k = 1; k <= 20; k++) {
     term = matmulHost(term, scaled, n, n, n).map((v) => v / k);
     sum = sum.map((v, i) => v + term[i]);
@@ -186,7 +192,7 @@ export function denseKernel(
   length: number,
 ): Float64Array {
   const k = new Float64Array(length);
-  let v = Float64Array.from(dB);
+  let v: Float64Array = Float64Array.from(dB);
   for (let l = 0; l < length; l++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += C[i] * v[i];

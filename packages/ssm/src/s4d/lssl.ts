@@ -38,8 +38,10 @@ export class LSSL extends Module {
     super();
     const rng = config.rng ?? defaultRng();
     const h = config.dModel;
-    const n = (this.dState = config.dState ?? 32);
-    const lMax = (this.lMax = config.lMax ?? 1024);
+    this.dState = config.dState ?? 32;
+    this.lMax = config.lMax ?? 1024;
+    const n = this.dState;
+    const lMax = this.lMax;
     const disc = config.disc ?? 'bilinear';
     const { A, B } = hippoLegS(n);
     const logDt = Float32Array.from({ length: h }, () =>
@@ -52,7 +54,7 @@ export class LSSL extends Module {
       const d = discretizeDense(A, B, n, Math.exp(logDt[c]), disc);
       dA.set(d.dA, c * n * n);
       dB.set(d.dB, c * n);
-      let v = d.dB;
+      let v: Float64Array = d.dB;
       for (let l = 0; l < lMax; l++) {
         krylov.set(v, (c * lMax + l) * n);
         v = matmulHost(d.dA, v, n, n, 1);
