@@ -96,6 +96,15 @@ describe('specAugment', () => {
     if (span.width > 0) expect(m.data[span.start]).toBeCloseTo(mean, 4);
   });
 
+  it('clips time masks to short utterances (validFrames below the mask width)', () => {
+    const f = features(6, 10);
+    for (let seed = 0; seed < 30; seed++) {
+      const out = specAugment(f, { freqMasks: 0, timeMasks: 2, timeWidth: 8, validFrames: 3, seed });
+      for (const { start, width } of out.timeMasks) expect(start + width).toBeLessThanOrEqual(3);
+      expect(changed(f.data, out.data, 6, 10).size).toBeLessThanOrEqual(18);
+    }
+  });
+
   it('continues a shared Rng stream', () => {
     const f = features(20, 50);
     const rng = new Rng(3);

@@ -1,10 +1,13 @@
 import { Rng } from './rng.js';
 
 /**
- * SpecAugment (Park et al. 2019) frequency and time masking, as NeMo's SpecAugment module applies it
- * in training: each mask draws a width uniformly in [0, maxWidth] and a start uniformly among the
- * positions where it fits. Time masks stay inside the valid frames; with timeWidth < 1 the maximum
- * width adapts to the utterance (⌊timeWidth · validFrames⌋, at least 1), as NeMo's float time_width.
+ * SpecAugment (Park et al. 2019) frequency and time masking with the draws of NeMo's SpecAugment
+ * module (training-time augmentation of (Fast)Conformer models), per mask:
+ *   frequency: start ~ U{0 … nMels − freqWidth}, width ~ U{0 … freqWidth};
+ *   time:      start ~ U{0 … max(1, validFrames − W)}, width ~ U{0 … W}, clipped to validFrames,
+ * where W = timeWidth frames, or ⌊timeWidth · validFrames⌋ (at least 1) when timeWidth < 1 (NeMo's
+ * adaptive float time_width). Our seeded {@link Rng} replaces Python's `random`, so the masks are
+ * reproducible but not the ones NeMo would draw. Padding frames (beyond validFrames) are never touched.
  */
 export interface SpecAugmentOptions {
   /** Number of frequency masks. Default 2. */
@@ -98,14 +101,14 @@ export function specAugment(
     fill = maskValue;
   }
 
+  if (freqMasks > 0 && freqWidth > nMels) {
+    throw new Error(`specAugment: freqWidth ${freqWidth} exceeds the ${nMels} mel bins`);
+  }
   const out = data.slice();
-  const drawSpan = (size: number, maxWidth: number): MaskSpan => {
-    const width = rng.int(0, Math.min(maxWidth, size));
-    return { start: rng.int(0, size - width), width };
-  };
   const freq: MaskSpan[] = [];
   for (let i = 0; i < freqMasks; i++) {
-    const span = drawSpan(nMels, freqWidth);
+    const start = rng.int(0, nMels - freqWidth);
+    const span = { start, width: rng.int(0, freqWidth) };
     freq.push(span);
     for (let m = span.start; m < span.start + span.width; m++) {
       for (let t = 0; t < validFrames; t++) out[m * melStride + t * frameStride] = fill;
@@ -114,7 +117,8 @@ export function specAugment(
   const maxTime = timeWidth < 1 ? Math.max(1, Math.floor(timeWidth * validFrames)) : timeWidth;
   const time: MaskSpan[] = [];
   for (let i = 0; i < timeMasks && validFrames > 0; i++) {
-    const span = drawSpan(validFrames, maxTime);
+    const start = rng.int(0, Math.max(1, validFrames - maxTime));
+    const span = { start, width: Math.max(0, Math.min(rng.int(0, maxTime), validFrames - start)) };
     time.push(span);
     for (let t = span.start; t < span.start + span.width; t++) {
       for (let m = 0; m < nMels; m++) out[m * melStride + t * frameStride] = fill;

@@ -57,7 +57,15 @@ function formatName(code: number): string {
   return `0x${code.toString(16).padStart(4, '0')}${name ? ` (${name})` : ''}`;
 }
 
-function listChunks(bytes: Uint8Array, view: DataView): Chunk[] {
+export interface ReadWavOptions {
+  /**
+   * Accept files cut short or written by streaming encoders (RIFF/data sizes of 0 or 0xFFFFFFFF): a
+   * chunk running past the end of the file is clipped to it, and the audio to whole frames. Default false.
+   */
+  allowTruncated?: boolean;
+}
+
+function listChunks(bytes: Uint8Array, view: DataView, lenient: boolean): Chunk[] {
   if (bytes.length < 12)
     throw new Error(`readWav: file is ${bytes.length} bytes, shorter than the 12-byte RIFF header`);
   const riff = fourcc(bytes, 0);
@@ -69,7 +77,7 @@ function listChunks(bytes: Uint8Array, view: DataView): Chunk[] {
     throw new Error(`readWav: RIFF form type at bytes 8..12 is '${fourcc(bytes, 8)}', expected 'WAVE'`);
   }
   // The declared RIFF size may be wrong in streamed files; the actual byte length bounds the walk.
-  const end = Math.min(bytes.length, 8 + view.getUint32(4, true));
+  const end = lenient ? bytes.length : Math.min(bytes.length, 8 + view.getUint32(4, true));
   const chunks: Chunk[] = [];
   let at = 12;
   while (at + 8 <= end) {
@@ -77,15 +85,19 @@ function listChunks(bytes: Uint8Array, view: DataView): Chunk[] {
     const size = view.getUint32(at + 4, true);
     const dataOffset = at + 8;
     if (dataOffset + size > bytes.length) {
+      if (lenient) {
+        chunks.push({ id, offset: at, dataOffset, size: bytes.length - dataOffset });
+        return chunks;
+      }
       throw new Error(
         `readWav: '${id}' chunk at byte ${at} declares ${size} bytes (to byte ${dataOffset + size}) ` +
-          `but the file ends at byte ${bytes.length}: truncated or corrupt`,
+          `but the file ends at byte ${bytes.length}: truncated or corrupt (pass { allowTruncated: true } to read what is there)`,
       );
     }
     chunks.push({ id, offset: at, dataOffset, size });
     at = dataOffset + size + (size & 1); // odd-sized chunks are followed by a pad byte
   }
-  if (at < end && end - at < 8) {
+  if (at < end && end - at < 8 && !lenient) {
     throw new Error(
       `readWav: ${end - at} stray bytes at byte ${at}, too short for a chunk header: truncated or corrupt`,
     );
@@ -163,23 +175,24 @@ function parseFormat(
 }
 
 /** Decode a WAV file held in memory. */
-export function readWav(input: Uint8Array | ArrayBuffer): WavData {
+export function readWav(input: Uint8Array | ArrayBuffer, options: ReadWavOptions = {}): WavData {
+  const lenient = options.allowTruncated ?? false;
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const chunks = listChunks(bytes, view);
+  const chunks = listChunks(bytes, view, lenient);
   const fmtChunk = chunks.find((c) => c.id === 'fmt ');
   const dataChunk = chunks.find((c) => c.id === 'data');
   const found = chunks.map((c) => `'${c.id}'`).join(', ') || 'none';
   if (!fmtChunk) throw new Error(`readWav: missing 'fmt ' chunk (chunks found: ${found})`);
   if (!dataChunk) throw new Error(`readWav: missing 'data' chunk (chunks found: ${found})`);
   const { channels: nChannels, sampleRate, ...format } = parseFormat(bytes, view, fmtChunk);
-  if (dataChunk.size % format.blockAlign !== 0) {
+  if (dataChunk.size % format.blockAlign !== 0 && !lenient) {
     throw new Error(
       `readWav: 'data' chunk at byte ${dataChunk.offset} has ${dataChunk.size} bytes, not a multiple of ` +
         `blockAlign ${format.blockAlign}: truncated or corrupt`,
     );
   }
-  const frames = dataChunk.size / format.blockAlign;
+  const frames = Math.floor(dataChunk.size / format.blockAlign);
   const channels = Array.from({ length: nChannels }, () => new Float32Array(frames));
   const bytesPer = format.bitsPerSample / 8;
   let at = dataChunk.dataOffset;

@@ -214,6 +214,24 @@ describe('readWav', () => {
     );
   });
 
+  it('reads truncated and streamed files with allowTruncated', () => {
+    const good = riff([
+      ['fmt ', fmt(1, 2, 8000, 16)],
+      ['data', new Uint8Array(new Int16Array([1, 2, 3, 4, 5, 6]).buffer)],
+    ]);
+    const cut = good.slice(0, good.length - 3); // mid-frame
+    expect(() => readWav(cut)).toThrow('(pass { allowTruncated: true } to read what is there)');
+    const wav = readWav(cut, { allowTruncated: true });
+    expect(wav.channels.map((c) => Array.from(c, (v) => v * 32768))).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    const streamed = good.slice();
+    new DataView(streamed.buffer).setUint32(4, 0, true); // RIFF size unknown
+    new DataView(streamed.buffer).setUint32(40, 0xffffffff, true); // data size unknown
+    expect(readWav(streamed, { allowTruncated: true }).channels[0].length).toBe(3);
+  });
+
   it('reports missing fmt / data chunks, listing the chunks found', () => {
     expect(() =>
       readWav(
