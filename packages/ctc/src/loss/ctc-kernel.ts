@@ -78,6 +78,8 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // Scratch buffers grow on demand and are reused across items.
   let alpha = new Float64Array(0);
   let emit = new Float64Array(0);
+  // per frame: p = exp(logProb) of a label is emit·pFactor
+  let pFactor = new Float64Array(0);
   let betaCur = new Float64Array(0);
   let betaNext = new Float64Array(0);
   let occ = new Float64Array(0);
@@ -99,7 +101,8 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // In torch mode the dense row already holds softmax·w, and p is recomputed from the gathered
   // log-prob at g.
   let hasRepeatedLabel = false;
-  const writeRow = (g: number, L: number, w: number, scale: number): void => {
+  // pf > 0: p_j = emit[e + j]·pf (the scaled emissions of the frame), else exp(gathered)
+  const writeRow = (g: number, e: number, pf: number, L: number, w: number, scale: number): void => {
     if (grad === null) return;
     if (hasRepeatedLabel) {
       for (let j = 1; j <= L; j++) {
@@ -109,15 +112,18 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         }
       }
     }
-    for (let j = 0; j <= L; j++) {
-      const o = occ[canon[j]] * scale;
-      sparse[g + j] = torchMode ? (fastExp(gathered[g + j]) - o) * w : -o * w;
+    if (!torchMode) {
+      for (let j = 0; j <= L; j++) sparse[g + j] = -occ[canon[j]] * scale * w;
+    } else if (pf > 0 && pf < Number.POSITIVE_INFINITY) {
+      for (let j = 0; j <= L; j++) sparse[g + j] = (emit[e + j] * pf - occ[canon[j]] * scale) * w;
+    } else {
+      for (let j = 0; j <= L; j++) sparse[g + j] = (fastExp(gathered[g + j]) - occ[canon[j]] * scale) * w;
     }
   };
 
-  // Sweep over memory in order, frame by frame and item by item (rows (t, n0..n1) are
-  // contiguous), instead of per item with a stride of N·C: it gathers each item's label
-  // log-probs into a contiguous block and, in torch mode, writes the dense softmax·w rows.
+  // Sweeps over memory go in order, frame by frame and item by item (rows (t, n0..n1) are
+  // contiguous), instead of per item with a stride of N·C. The first gathers each item's label
+  // log-probs into a contiguous block; the last writes the gradient rows.
   let gatherSize = 0;
   const gOff = new Int32Array(a.n1 - a.n0 + 1);
   for (let n = a.n0; n < a.n1; n++) {
@@ -139,26 +145,6 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       const off = targetOffsets[n] - 1;
       gathered[g] = lp[row + blank];
       for (let j = 1; j <= L; j++) gathered[g + j] = lp[row + targets[off + j]];
-      if (!torchMode || grad === null) continue;
-      const w = a.gradScale[n];
-      let bad = false;
-      if (expRow !== null) bad = expRow(lp, row, grad, row, C, w);
-      else {
-        for (let k = 0; k < C; k++) {
-          const x = lp[row + k];
-          if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) bad = true;
-          grad[row + k] = fastExp(x) * w;
-        }
-      }
-      // The sweep reads every valid row, so this is where NaN / +Infinity inputs are caught.
-      if (bad) {
-        const k = lp
-          .subarray(row, row + C)
-          .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
-        throw new Error(
-          `${a.fn}: logProbs[${t}, ${n}, ${k}] is ${lp[row + k]} (batch item ${n}, frame ${t}, class ${k})`,
-        );
-      }
     }
   }
 
@@ -200,7 +186,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         const g = Math.exp(la[t * S + s] + bc[s] - logP);
         occ[canon[s & 1 ? (s + 1) >> 1 : 0]] += g;
       }
-      writeRow(g0 + t * (L + 1), L, w, 1);
+      writeRow(g0 + t * (L + 1), 0, 0, L, w, 1);
       if (t === 0) break;
       for (let s = 0; s < S; s++) {
         let v = bc[s] + lpAt(t, s);
@@ -268,6 +254,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     let nll = Number.NaN;
     if (emit.length < Tn * L1) emit = new Float64Array(Math.max(Tn * L1, 2 * emit.length));
     if (alpha.length < Tn * S) alpha = new Float64Array(Math.max(Tn * S, 2 * alpha.length));
+    if (pFactor.length < Tn) pFactor = new Float64Array(2 * Tn);
     let logScale = 0;
     let ok = true;
     for (let t = 0; t < Tn && ok; t++) {
@@ -280,6 +267,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       }
       if (!(m > Number.NEGATIVE_INFINITY) || m === Number.POSITIVE_INFINITY) ok = false;
       logScale += m;
+      pFactor[t] = m; // exp(m) and the alpha scale are folded in by the forward pass
       for (let j = 0; j < L1; j++) emit[e + j] = fastExp(gathered[g + j] - m);
     }
 
@@ -294,6 +282,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       if (S > 2) alpha[2] = 0;
       if (S > 3) alpha[3] = 0;
       let c = alpha[0] + (S > 1 ? alpha[1] : 0);
+      pFactor[0] = Math.exp(pFactor[0]);
       for (let t = 1; t < Tn; t++) {
         if (!(c > 0) || c === Number.POSITIVE_INFINITY) {
           ok = false;
@@ -303,24 +292,37 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         const inv = 1 / c;
         const e = t * L1;
         for (let j = 0; j < L1; j++) emit[e + j] *= inv;
+        pFactor[t] = Math.exp(pFactor[t]) * c;
         const p = (t - 1) * S;
         const q = t * S;
         const sMax = Math.min(S, 2 * t + 2);
         const eb = emit[e];
+        // States below sLo cannot reach the end any more (each frame advances at most 2 states)
+        // and only feed other such states: they are not computed either.
+        const sLo = Math.max(0, S - 2 * (Tn - t)) & ~1;
         // pairs (blank 2i, label 2i+1); prev values carried in registers
-        let am1 = alpha[p]; // alpha_{t-1}(2i-1) for the next pair, alpha(0) for i = 0
-        let v = am1 * eb;
-        alpha[q] = v;
-        c = v;
-        if (sMax > 1) {
-          v = (alpha[p + 1] + am1) * emit[e + 1];
-          alpha[q + 1] = v;
-          c += v;
+        let am1: number; // alpha_{t-1}(2i-1) for the next pair
+        let sFrom: number;
+        if (sLo === 0) {
+          am1 = alpha[p];
+          let v = am1 * eb;
+          alpha[q] = v;
+          c = v;
+          if (sMax > 1) {
+            v = (alpha[p + 1] + am1) * emit[e + 1];
+            alpha[q + 1] = v;
+            c += v;
+          }
+          am1 = alpha[p + 1];
+          sFrom = 2;
+        } else {
+          am1 = alpha[p + sLo - 1];
+          c = 0;
+          sFrom = sLo;
         }
-        am1 = alpha[p + 1];
-        for (let s = 2; s < sMax; s += 2) {
+        for (let s = sFrom; s < sMax; s += 2) {
           const a0 = alpha[p + s];
-          v = (a0 + am1) * eb;
+          let v = (a0 + am1) * eb;
           alpha[q + s] = v;
           c += v;
           if (s + 1 < sMax) {
@@ -360,12 +362,14 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         // Occupancy is proportional to alpha·beta'; normalising per frame cancels all scales.
         let zb = 0;
         let z = 0;
-        for (let s = 0; s < sMax; s += 2) zb += alpha[q + s] * betaCur[s];
-        for (let s = 1; s < sMax; s += 2) {
+        const sLo = Math.max(0, S - 2 * (Tn - t)) & ~1; // the forward pass's band
+        for (let s = sLo; s < sMax; s += 2) zb += alpha[q + s] * betaCur[s];
+        for (let s = sLo + 1; s < sMax; s += 2) {
           const g = alpha[q + s] * betaCur[s];
           occ[(s + 1) >> 1] = g;
           z += g;
         }
+        for (let s = 1; s < sLo; s += 2) occ[(s + 1) >> 1] = 0;
         for (let s = sMax + 1; s < S; s += 2) occ[(s + 1) >> 1] = 0;
         occ[0] = zb;
         z += zb;
@@ -373,7 +377,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           ok = false;
           break;
         }
-        writeRow(g0 + t * L1, L, w, 1 / z);
+        writeRow(g0 + t * L1, t * L1, pFactor[t], L, w, 1 / z);
         if (t === 0) break;
         const e = t * L1;
         if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
@@ -383,12 +387,23 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         const ib = 1 / bmax;
         const eb = emit[e] * ib;
         // u(s) = beta'_t(s)·E_t(s); beta'_{t-1}(2i) = u(2i) + u(2i+1),
-        // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3)
-        let uNext = betaCur[S - 1] * eb; // u(S-1), a blank
-        betaNext[S - 1] = uNext;
-        let bmaxNext = uNext;
+        // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3). Frame t-1 only needs the
+        // states that alpha reaches, s < 2t (the forward pass's band).
+        let uNext: number;
         let uNext2 = 0;
-        for (let s = S - 2; s >= 0; s -= 2) {
+        let bmaxNext = 0;
+        let sStart: number;
+        if (2 * t >= S) {
+          uNext = betaCur[S - 1] * eb; // u(S-1), a blank
+          betaNext[S - 1] = uNext;
+          bmaxNext = uNext;
+          sStart = S - 2;
+        } else {
+          uNext = betaCur[2 * t] * eb;
+          uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] * ib : 0;
+          sStart = 2 * t - 1;
+        }
+        for (let s = sStart; s >= 0; s -= 2) {
           // s is odd (label state), s - 1 even (blank)
           const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
           const bOdd = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
@@ -418,12 +433,39 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     }
   }
 
-  // Final sweep in memory order: place the sparse label entries into the gradient rows.
+  // Final sweep in memory order: dense softmax·w rows (torch mode), then the sparse label entries
+  // while the row is still in cache.
   if (grad === null) return;
   for (let t = 0; t < Tmax; t++) {
     for (let n = a.n0; n < a.n1; n++) {
-      if (t >= inputLengths[n] || useSparse[n - a.n0] === 0) continue;
+      if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
+      const w = a.gradScale[n];
+      let bad = false;
+      if (useSparse[n - a.n0] === 0) {
+        // rows already final (Infinity loss); still refuse NaN inputs as the dense path does
+        if (torchMode)
+          for (let k = 0; k < C; k++) bad ||= Number.isNaN(lp[row + k]) || lp[row + k] === Infinity;
+      } else if (torchMode) {
+        if (expRow !== null) bad = expRow(lp, row, grad, row, C, w);
+        else {
+          for (let k = 0; k < C; k++) {
+            const x = lp[row + k];
+            if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) bad = true;
+            grad[row + k] = fastExp(x) * w;
+          }
+        }
+      }
+      // In torch mode this sweep reads every valid row: NaN / +Infinity inputs are caught here.
+      if (bad) {
+        const k = lp
+          .subarray(row, row + C)
+          .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
+        throw new Error(
+          `${a.fn}: logProbs[${t}, ${n}, ${k}] is ${lp[row + k]} (batch item ${n}, frame ${t}, class ${k})`,
+        );
+      }
+      if (useSparse[n - a.n0] === 0) continue;
       const L = targetLengths[n];
       const g = gOff[n - a.n0] + t * (L + 1);
       const off = targetOffsets[n] - 1;
