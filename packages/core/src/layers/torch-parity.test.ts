@@ -88,19 +88,8 @@ async function expectTorchParity(
   }
 }
 
-/**
- * Core bug (see the `it.fails` case at the end): `infer` on tfjs turns a Uint8Array (bool) input into
- * an int32 tensor, while ONNX keeps it bool. Masks are cast back to bool until that is fixed; the cast
- * is a no-op once inputs arrive as bool.
- */
-const asBool = (m: Tensor): Tensor => cast(m, 'bool');
-
-const selfAttention = (mha: MultiHeadAttention, castMask = true) =>
-  new Lambda(
-    (x, kpm) => mha.attend(x, x, x, { keyPaddingMask: castMask ? asBool(kpm) : kpm }),
-    ['x', 'key_padding_mask'],
-    ['y'],
-  );
+const selfAttention = (mha: MultiHeadAttention) =>
+  new Lambda((x, kpm) => mha.attend(x, x, x, { keyPaddingMask: kpm }), ['x', 'key_padding_mask'], ['y']);
 
 describe('core layers match PyTorch', () => {
   it('nn.Linear', async () => {
@@ -182,7 +171,7 @@ describe('core layers match PyTorch', () => {
     const mha = new MultiHeadAttention(8, 2);
     const run = new Lambda(
       (x, boolMask, floatMask) => [
-        mha.attend(x, x, x, { attnMask: asBool(boolMask) }),
+        mha.attend(x, x, x, { attnMask: boolMask }),
         mha.attend(x, x, x, { attnMask: floatMask }),
       ],
       ['x', 'bool_mask', 'float_mask'],
@@ -200,7 +189,7 @@ describe('core layers match PyTorch', () => {
     const fx = fixture('mha_cross');
     const mha = new MultiHeadAttention(8, 4);
     const run = new Lambda(
-      (q, mem, kpm) => mha.attend(q, mem, mem, { keyPaddingMask: asBool(kpm) }),
+      (q, mem, kpm) => mha.attend(q, mem, mem, { keyPaddingMask: kpm }),
       ['query', 'memory', 'key_padding_mask'],
       ['y'],
       (input) => (input === 'query' ? { 0: 'batch', 1: 'time' } : { 0: 'batch', 1: 'source' }),
@@ -225,11 +214,7 @@ describe('core layers match PyTorch', () => {
           activation,
           normFirst,
         });
-        const run = new Lambda(
-          (x, kpm) => layer.forward(x, asBool(kpm)),
-          ['x', 'src_key_padding_mask'],
-          ['y'],
-        );
+        const run = new Lambda((x, kpm) => layer.forward(x, kpm), ['x', 'src_key_padding_mask'], ['y']);
         await expectTorchParity(fx, layer, run, {
           x: fx.input('x'),
           src_key_padding_mask: fx.input('src_key_padding_mask'),
@@ -263,7 +248,7 @@ describe('the parity check can fail', () => {
       dropout: 0,
       activation: 'relu',
     });
-    const run = new Lambda((x, kpm) => layer.forward(x, asBool(kpm)), ['x', 'src_key_padding_mask'], ['y']);
+    const run = new Lambda((x, kpm) => layer.forward(x, kpm), ['x', 'src_key_padding_mask'], ['y']);
     await expect(
       expectTorchParity(fx, layer, run, {
         x: fx.input('x'),
@@ -272,14 +257,11 @@ describe('the parity check can fail', () => {
     ).rejects.toThrow(/vs torch/);
   });
 
-  // BUG in core (backends/tfjs/run.ts, runTfjs): `tf.tensor(data, dims)` infers int32 from a
-  // Uint8Array, so a bool input given to `infer` as `{ data: Uint8Array }` reaches forward() as int32 on
-  // tfjs (ONNX declares it bool via dtypeOfArray). Fix: pass `dtypeOfArray(data)` to tf.tensor. Remove
-  // `.fails` (and `asBool`) once fixed.
-  it.fails('a bool key_padding_mask input reaches the layer as bool on tfjs (core bug)', async () => {
+  // Bool inputs given to `infer` as Uint8Array reach forward() as bool on both backends.
+  it('a bool key_padding_mask input reaches the layer as bool on both backends', async () => {
     const fx = fixture('mha_key_padding');
     const mha = new MultiHeadAttention(8, 2);
-    await expectTorchParity(fx, mha, selfAttention(mha, false), {
+    await expectTorchParity(fx, mha, selfAttention(mha), {
       x: fx.input('x'),
       key_padding_mask: fx.input('key_padding_mask'),
     });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dtypeOfArray } from '../../dtype.js';
 import { namedOutputs } from '../../module/io.js';
 import type { Module } from '../../module/module.js';
 import { Tensor, type TensorData } from '../../tensor.js';
@@ -23,7 +24,7 @@ export function runTfjs(
   inputs: Record<string, TensorData>,
 ): Record<string, TensorData> {
   const outs = tf.tidy(() => {
-    const args = module.inputNames.map((n) => fromTf(backend, tf.tensor(inputs[n].data, inputs[n].dims)));
+    const args = module.inputNames.map((n) => fromTf(backend, tf.tensor(inputs[n].data, inputs[n].dims, dtypeOfArray(inputs[n].data))));
     const named = namedOutputs(module, module.forward(...args), 'infer');
     return Object.fromEntries([...named].map(([k, v]) => [k, toTf(v)]));
   });
