@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CharVocab } from '../text/char-vocab.js';
+import { SentencePieceTokenizer } from '../text/sentencepiece.js';
 import { markerBoundary } from '../text/word-boundary.js';
+import { alignTranscript } from './align-transcript.js';
 import { forcedAlign } from './forced-align.js';
 import { mergeTokens, type TokenSpan } from './token-spans.js';
 import { secondsPerFrame, wordSpans } from './word-spans.js';
@@ -151,5 +154,35 @@ describe('wordSpans', () => {
     expect(() => secondsPerFrame({ frameShift: 0.01, subsampling: 1.5 })).toThrow(
       'secondsPerFrame: timing.subsampling must be a positive integer, got 1.5',
     );
+  });
+});
+
+describe('alignTranscript', () => {
+  it('aligns SentencePiece text with a NeMo-style blank after the last piece', () => {
+    const sp = SentencePieceTokenizer.fromBytes(
+      new Uint8Array(readFileSync(new URL('../text/fixtures/tiny-unigram.model', import.meta.url))),
+      { blankId: 18 },
+    );
+    const C = sp.size + 1;
+    // Frame labels: blank, ▁the ×2, blank, ▁cat, s ×2, blank.
+    const frames = [18, 4, 4, 18, 9, 12, 12, 18];
+    const lp = new Float32Array(frames.length * C).fill(Math.log(0.2 / (C - 1)));
+    frames.forEach((id, t) => {
+      lp[t * C + id] = Math.log(0.8);
+    });
+    const r = alignTranscript({
+      logProbs: lp,
+      dims: [frames.length, C],
+      text: 'the cats',
+      tokenizer: sp,
+      timing: { frameRate: 25 },
+    });
+    expect(Array.from(r.targets)).toEqual([4, 9, 12]);
+    expect(Array.from(r.alignment.path)).toEqual(frames);
+    expect(r.words.map((w) => [w.text, w.start, w.end, w.startTime, w.endTime])).toEqual([
+      ['the', 1, 3, 0.04, 0.12],
+      ['cats', 4, 7, 0.16, 0.28],
+    ]);
+    expect(r.words[1].score).toBeCloseTo(0.8, 6);
   });
 });

@@ -51,6 +51,9 @@ describe('CharVocab', () => {
     expect(() => vocab.encode('héllo')).toThrow(
       "CharVocab.encode: character 'é' (U+00E9) at index 1 of the text is not in the vocabulary and no unk token is set",
     );
+    expect(() => vocab.encode('well-known')).toThrow(
+      "CharVocab.encode: character '-' (U+002D) at index 4 of the text is the blank token and no unk token is set",
+    );
     expect(() => CharVocab.fromString('-ab', { blank: '-' }).encode('a b')).toThrow(
       'CharVocab.encode: text has a space at index 1 but the vocabulary has no separator token (set options.separator)',
     );

@@ -112,8 +112,9 @@ export class CharVocab implements Tokenizer {
       let id = this.index.get(ch);
       if (id === undefined || id === this.blankId) {
         if (this.unkId === undefined) {
+          const why = id === undefined ? 'is not in the vocabulary' : 'is the blank token';
           throw new Error(
-            `${fn}: character ${describeChar(ch)} at index ${at} of the text is not in the vocabulary and no unk token is set`,
+            `${fn}: character ${describeChar(ch)} at index ${at} of the text ${why} and no unk token is set`,
           );
         }
         id = this.unkId;
