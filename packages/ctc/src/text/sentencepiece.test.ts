@@ -48,6 +48,25 @@ describe('parseSentencePieceModel', () => {
     expect(m.unkSurface).toBe(' \u2047 ');
   });
 
+  it('applies proto2 defaults when the specs are absent', () => {
+    // ModelProto { pieces { piece: "a" } } and nothing else.
+    const m = parseSentencePieceModel(Uint8Array.from([0x0a, 0x03, 0x0a, 0x01, 0x61]));
+    expect(m.pieces).toEqual([{ piece: 'a', score: 0, type: PieceType.NORMAL }]);
+    expect([m.modelType, m.unkId, m.bosId, m.eosId, m.padId, m.byteFallback]).toEqual([
+      'unigram',
+      0,
+      1,
+      2,
+      -1,
+      false,
+    ]);
+    expect(m.normalizer).toMatchObject({
+      addDummyPrefix: true,
+      removeExtraWhitespaces: true,
+      escapeWhitespaces: true,
+    });
+  });
+
   it('rejects bytes that are not a model', () => {
     expect(() => parseSentencePieceModel(Uint8Array.from([10, 5, 10, 1]))).toThrow(
       'parseSentencePieceModel: bytes (length 4) are not a SentencePiece model protobuf',
