@@ -1,0 +1,1 @@
+export { MambaEncoder, type MambaEncoderConfig, MambaEncoderLayer, reversalMatrix } from './model.js';
