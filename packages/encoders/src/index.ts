@@ -2,3 +2,4 @@ export * from './conformer/index.js';
 export * from './ctc-head/index.js';
 export * from './whisper/index.js';
 export * from './fastconformer/index.js';
+export * from './mamba/index.js';
