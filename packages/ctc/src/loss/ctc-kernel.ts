@@ -49,6 +49,11 @@ export interface CtcKernelArgs {
   grad: Float32Array | null;
   n0: number;
   n1: number;
+  /**
+   * Optional buffers kept by the caller between calls: large scratch arrays are then reused
+   * instead of being allocated (and page-faulted in) on every call.
+   */
+  scratch?: { gathered?: Float32Array; sparse?: Float32Array; alpha?: Float64Array; emit?: Float64Array };
 }
 
 export function ctcKernelRange(a: CtcKernelArgs): void {
@@ -76,8 +81,9 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   };
 
   // Scratch buffers grow on demand and are reused across items.
-  let alpha = new Float64Array(0);
-  let emit = new Float64Array(0);
+  const scratch = a.scratch ?? {};
+  let alpha = scratch.alpha ?? new Float64Array(0);
+  let emit = scratch.emit ?? new Float64Array(0);
   // per frame: p = exp(logProb) of a label is emit·pFactor
   let pFactor = new Float64Array(0);
   let betaCur = new Float64Array(0);
@@ -130,8 +136,17 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     gOff[n - a.n0] = gatherSize;
     gatherSize += inputLengths[n] * (targetLengths[n] + 1);
   }
-  const gathered = new Float32Array(gatherSize);
-  const sparse = grad === null ? gathered : new Float32Array(gatherSize);
+  if (scratch.gathered === undefined || scratch.gathered.length < gatherSize) {
+    scratch.gathered = new Float32Array(gatherSize);
+  }
+  const gathered = scratch.gathered;
+  let sparse = gathered;
+  if (grad !== null) {
+    if (scratch.sparse === undefined || scratch.sparse.length < gatherSize) {
+      scratch.sparse = new Float32Array(gatherSize);
+    }
+    sparse = scratch.sparse;
+  }
   // 1 where the final sweep must copy an item's sparse values (finite loss with a gradient)
   const useSparse = new Uint8Array(a.n1 - a.n0);
   let Tmax = 0;
@@ -252,8 +267,8 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     // Emissions exp(lp − m_t) for the L + 1 labels of this item, m_t = their max at frame t.
     const L1 = L + 1;
     let nll = Number.NaN;
-    if (emit.length < Tn * L1) emit = new Float64Array(Math.max(Tn * L1, 2 * emit.length));
-    if (alpha.length < Tn * S) alpha = new Float64Array(Math.max(Tn * S, 2 * alpha.length));
+    if (emit.length < Tn * L1) scratch.emit = emit = new Float64Array(Math.max(Tn * L1, 2 * emit.length));
+    if (alpha.length < Tn * S) scratch.alpha = alpha = new Float64Array(Math.max(Tn * S, 2 * alpha.length));
     if (pFactor.length < Tn) pFactor = new Float64Array(2 * Tn);
     let logScale = 0;
     let ok = true;

@@ -36,6 +36,14 @@ describe('ctcLossAsync', () => {
     }
   }
 
+  it('keeps concurrent calls apart', async () => {
+    const a = { ...batch(), reduction: 'none' as const };
+    const b = { ...a, logProbs: randomLogProbs(8, 40, 7, 30, 5) };
+    const [ra, rb] = await Promise.all([ctcLossAsync(a), ctcLossAsync(b)]);
+    expect(Array.from(ra.loss)).toEqual(Array.from(ctcLoss(a).loss));
+    expect(Array.from(rb.loss)).toEqual(Array.from(ctcLoss(b).loss));
+  });
+
   it('reports a NaN found by a worker with its coordinates', async () => {
     const o = batch();
     o.logProbs[(3 * 7 + 6) * 30 + 4] = Number.NaN;

@@ -31,6 +31,7 @@ const __name = (f) => f;
 const ctcKernelRange = ${ctcKernelRange.toString()};
 const createWasmExp = ${createWasmExp.toString()};
 const expRow = createWasmExp();
+const scratch = {};
 parentPort.on('message', (m) => {
   try {
     const args = m.args;
@@ -38,6 +39,7 @@ parentPort.on('message', (m) => {
     args.grad = m.grad === null ? null : new Float32Array(m.grad);
     args.losses = new Float64Array(m.losses);
     args.expRow = expRow;
+    args.scratch = scratch;
     ctcKernelRange(args);
     parentPort.postMessage({});
   } catch (e) {
@@ -48,6 +50,9 @@ parentPort.on('message', (m) => {
 
 const pool: WorkerLike[] = [];
 let expRow: ExpRow | null | undefined;
+const scratch = {};
+// calls run one at a time: a worker answers one job at a time, and listeners are per job
+let queue: Promise<unknown> = Promise.resolve();
 
 async function getWorkers(count: number): Promise<WorkerLike[]> {
   if (pool.length < count) {
@@ -80,7 +85,13 @@ const toShared = <A extends Float32Array | Float64Array>(x: A, make: (b: SharedA
  * the gradient is returned on a SharedArrayBuffer. Pass `logProbs` on a SharedArrayBuffer to
  * spare the one copy that hands it to the workers.
  */
-export async function ctcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossResult> {
+export function ctcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossResult> {
+  const run = queue.then(() => runCtcLossAsync(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossResult> {
   const threads = options.threads ?? 2;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`ctcLossAsync: threads must be a positive integer, got ${threads}`);
@@ -135,7 +146,7 @@ export async function ctcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLos
     });
     let mainError: unknown = null;
     try {
-      ctcKernelRange({ ...base, n0: bounds[0], n1: bounds[1] });
+      ctcKernelRange({ ...base, n0: bounds[0], n1: bounds[1], scratch });
     } catch (e) {
       mainError = e;
     }
@@ -143,7 +154,7 @@ export async function ctcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLos
     if (mainError !== null) throw mainError;
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   } else {
-    ctcKernelRange({ ...base, n0: 0, n1: N });
+    ctcKernelRange({ ...base, n0: 0, n1: N, scratch });
   }
   const loss = reduceCtcLosses(losses, targetLengths, p.reduction);
   return grad === null ? { loss } : { loss, grad };

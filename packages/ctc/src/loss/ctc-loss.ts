@@ -4,6 +4,8 @@ import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
 import { createWasmExp, type ExpRow } from './wasm-exp.js';
 
 let expRow: ExpRow | null | undefined;
+// reused between calls (this thread only): scratch arrays of the kernel
+const scratch = {};
 
 /**
  * Connectionist temporal classification loss (Graves et al. 2006) with its gradient, matching
@@ -17,7 +19,7 @@ export function ctcLoss(options: CtcLossOptions): CtcLossResult {
   const { T, N, C } = p.args;
   const losses = new Float64Array(N);
   const grad = p.wantGrad ? new Float32Array(T * N * C) : null;
-  ctcKernelRange({ ...p.args, expRow, losses, grad, n0: 0, n1: N });
+  ctcKernelRange({ ...p.args, expRow, losses, grad, n0: 0, n1: N, scratch });
   const loss = reduceCtcLosses(losses, p.args.targetLengths, p.reduction);
   return grad === null ? { loss } : { loss, grad };
 }
