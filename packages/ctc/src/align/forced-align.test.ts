@@ -198,6 +198,12 @@ describe('forcedAlign', () => {
     expect(() => forcedAlign({ logProbs: nan, dims: [4, 5], targets: Int32Array.from([1]) })).toThrow(
       'forcedAlign: logProbs is NaN at frame 1, class 2',
     );
+    const inf = lp.slice();
+    inf[11] = Number.POSITIVE_INFINITY;
+    inf[13] = Number.NEGATIVE_INFINITY;
+    expect(() => forcedAlign({ logProbs: inf, dims: [4, 5], targets: Int32Array.from([1]) })).toThrow(
+      'forcedAlign: logProbs is +Infinity at frame 2, class 1; expected log-probabilities',
+    );
   });
 });
 
