@@ -5,9 +5,10 @@
  *     come from;
  *   - for the n_fft = 400 STFT, our own direct O(n²) real DFT, which justifies the Bluestein path.
  *
- *   npx tsx --conditions=@seqzoo/source bench/audio-frontends.ts [--reps 5]
+ *   npx tsx --conditions=@seqzoo/source bench/audio-frontends.ts [--reps 5] [--rounds 2]
  *
- * The table reports min and median milliseconds per call, the ratio to the anchor (< 1 = faster) and
+ * Ours and torch alternate for `rounds` rounds (a shared machine's load drifts); the table reports the
+ * minimum and the median over all repetitions, in milliseconds per call, the ratio to the anchor (< 1 = faster) and
  * the real-time factor (compute time / audio duration). Torch is skipped when /usr/bin/python3
  * cannot import it. A JSON line with every figure follows the table.
  */
@@ -26,18 +27,27 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const reps = arg('reps', 5);
+const rounds = arg('rounds', 2);
 const SECONDS = 30;
 
-function time(fn: () => unknown): { min: number; med: number } {
+type Stat = { min: number; med: number };
+const samples = new Map<string, number[]>();
+
+/** Times `fn` for `reps` calls (after one warm-up) and adds them to the samples of `name`. */
+function time(name: string, fn: () => unknown): void {
   fn(); // warm-up (JIT, cached kernels and filterbanks)
-  const t: number[] = [];
+  const t = samples.get(name) ?? [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     fn();
     t.push(performance.now() - t0);
   }
-  t.sort((a, b) => a - b);
-  return { min: t[0], med: t[t.length >> 1] };
+  samples.set(name, t);
+}
+
+function stat(t: number[]): Stat {
+  const s = [...t].sort((a, b) => a - b);
+  return { min: s[0], med: s[s.length >> 1] };
 }
 
 // The torch side regenerates nothing: it times the same recipes on its own random signal of the
@@ -65,11 +75,11 @@ for name, fn in [('stft400', stft400), ('whisper', whisper), ('nemo', nemo), ('r
     fn(); t = []
     for _ in range(reps):
         t0 = time.perf_counter(); fn(); t.append((time.perf_counter() - t0) * 1000)
-    t.sort(); out[name] = {'min': t[0], 'med': t[len(t) // 2]}
+    out[name] = t
 print(json.dumps(out))
 `;
 
-function torchTimes(): Record<string, { min: number; med: number }> | null {
+function torchTimes(): Record<string, number[]> | null {
   const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(reps), String(SECONDS)], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(`torch anchor skipped: ${r.stderr.trim().split('\n').pop()}`);
@@ -83,18 +93,24 @@ const x44 = syntheticChirp(44100 * SECONDS, 44100, 2);
 const stft400 = (dftMethod: 'bluestein' | 'direct') => () =>
   powerSpectrogram(x16, { nFft: 400, hopLength: 160, dftMethod });
 
-const ours = {
-  stft400: time(stft400('bluestein')),
-  stft400Direct: time(stft400('direct')),
-  whisper: time(() => whisperLogMel(x16, { padTo30s: true })),
-  nemo: time(() => nemoLogMel(x16)),
-  resample: time(() => resample(x44, 44100, 16000)),
-  specAugment: (() => {
-    const mel = whisperLogMel(x16, { padTo30s: true });
-    return time(() => specAugment(mel, { seed: 1 }));
-  })(),
-};
-const torch = torchTimes();
+const mel = whisperLogMel(x16, { padTo30s: true });
+const torchSamples = new Map<string, number[]>();
+let torchOk = true;
+for (let round = 0; round < rounds; round++) {
+  time('stft400', stft400('bluestein'));
+  time('stft400Direct', stft400('direct'));
+  time('whisper', () => whisperLogMel(x16, { padTo30s: true }));
+  time('nemo', () => nemoLogMel(x16));
+  time('resample', () => resample(x44, 44100, 16000));
+  time('specAugment', () => specAugment(mel, { seed: 1 }));
+  const t = torchOk ? torchTimes() : null;
+  if (!t) torchOk = false;
+  for (const [k, v] of Object.entries(t ?? {})) torchSamples.set(k, [...(torchSamples.get(k) ?? []), ...v]);
+}
+const ours = Object.fromEntries([...samples].map(([k, v]) => [k, stat(v)])) as Record<string, Stat>;
+const torch = torchOk
+  ? (Object.fromEntries([...torchSamples].map(([k, v]) => [k, stat(v)])) as Record<string, Stat>)
+  : null;
 
 interface Row {
   name: string;
@@ -133,7 +149,7 @@ const rows: Row[] = [
 
 const f = (v: number) => v.toFixed(1).padStart(8);
 console.log(
-  `\n30 s of audio, ${reps} reps (min / median ms); ratio = ours / anchor (min), RTF = ours min / 30 s\n`,
+  `\n30 s of audio, ${rounds} rounds × ${reps} reps (min / median ms); ratio = ours / anchor (min), RTF = ours min / 30 s\n`,
 );
 console.log(
   `${'case'.padEnd(30)}${'min'.padStart(8)}${'med'.padStart(8)}  ${'anchor'.padEnd(22)}${'min'.padStart(8)}${'med'.padStart(8)}${'ratio'.padStart(8)}${'RTF'.padStart(9)}`,
@@ -150,6 +166,7 @@ console.log(
     bench: 'audio-frontends',
     seconds: SECONDS,
     reps,
+    rounds,
     ours,
     torch,
     ratios: Object.fromEntries(
