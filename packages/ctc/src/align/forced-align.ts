@@ -98,10 +98,10 @@ export function checkFinite(
     // is several times cheaper than testing each; the slow scan only runs to name the culprit.
     let sum = 0;
     for (let c = 0; c < C; c++) sum += data[row + c];
-    if (sum === sum) continue;
+    if (!Number.isNaN(sum)) continue;
     for (let c = 0; c < C; c++) {
       const v = data[row + c];
-      if (v !== v) throw new Error(`${fn}: ${where}logProbs is NaN at frame ${t}, class ${c}`);
+      if (Number.isNaN(v)) throw new Error(`${fn}: ${where}logProbs is NaN at frame ${t}, class ${c}`);
       if (v === Number.POSITIVE_INFINITY) {
         throw new Error(
           `${fn}: ${where}logProbs is +Infinity at frame ${t}, class ${c}; expected log-probabilities`,
