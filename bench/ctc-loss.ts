@@ -1,18 +1,20 @@
 /**
  * CTC loss + gradient: @seqzoo/ctc vs torch.nn.functional.ctc_loss (CPU), same inputs, same run.
  *
- *   npx tsx --conditions=@seqzoo/source bench/ctc-loss.ts [--reps 15] [--rounds 2]
+ *   npx tsx --conditions=@seqzoo/source bench/ctc-loss.ts [--reps 30]
  *
  * Inputs are regenerated on both sides from the shared seeded hash (hash-random.ts and
- * tools/ctc_loss_fixtures.py), targets have S labels, every item uses all T frames, reduction
- * 'mean', torch-convention gradient. torch runs with 2 threads (`torch.set_num_threads(2)`),
- * ours either on the calling thread (`ctcLoss`) or on 2 threads (`ctcLossAsync`). Timings
- * alternate between the two sides for `rounds` rounds; the table reports the minimum (robust to
- * other load on a shared machine) and the median of all repetitions. Torch is skipped when
- * /usr/bin/python3 cannot import it.
+ * tools/ctc_loss_fixtures.py); targets have S labels, every item uses all T frames, reduction
+ * 'mean', torch-convention gradient. torch runs with 2 threads (`torch.set_num_threads(2)`) in a
+ * child process that serves single timed runs; ours runs on the calling thread (`ctcLoss`) or on 2
+ * threads (`ctcLossAsync`, logProbs on a SharedArrayBuffer so the workers read them in place). The
+ * three alternate run by run, so all see the same machine load; the table gives the minimum and the
+ * median over `reps` runs, and speed-ups are ratios of minima (the median of the per-round ratios is
+ * in the JSON). Torch is skipped when /usr/bin/python3 cannot import it.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { randomLabels, randomLogProbs } from '../packages/ctc/src/loss/hash-random.js';
 import { ctcLoss, ctcLossAsync, disposeCtcLossWorkers } from '../packages/ctc/src/loss/index.js';
 
@@ -25,12 +27,8 @@ interface Case {
   seed: number;
 }
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const reps = arg('reps', 15);
-const rounds = arg('rounds', 2);
+const argIndex = process.argv.indexOf('--reps');
+const reps = argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 30;
 const THREADS = 2;
 
 const cases: Case[] = [
@@ -38,23 +36,44 @@ const cases: Case[] = [
   { name: 'T250-N16-C1024-S60', T: 250, N: 16, C: 1024, S: 60, seed: 2 },
 ];
 
-const python = '/usr/bin/python3';
-const torchScript = new URL('../tools/ctc_loss_bench_torch.py', import.meta.url).pathname;
-
-interface TorchRun {
-  torch: string;
-  results: { name: string; ms: number[]; loss: number }[];
-}
-function runTorch(): TorchRun | null {
+/** A torch child process answering one timed run per request, or null without torch. */
+async function startTorch(): Promise<{
+  version: string;
+  run: (i: number) => Promise<{ ms: number; loss: number }>;
+  stop: () => void;
+} | null> {
+  const python = '/usr/bin/python3';
+  const script = new URL('../tools/ctc_loss_bench_torch.py', import.meta.url).pathname;
   if (!existsSync(python)) return null;
-  const r = spawnSync(python, [torchScript, JSON.stringify(cases), String(THREADS), String(reps)], {
-    encoding: 'utf8',
+  const child: ChildProcessWithoutNullStreams = spawn(python, [
+    script,
+    JSON.stringify(cases),
+    String(THREADS),
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
   });
-  if (r.status !== 0) {
-    console.error(`torch timing skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error(stderr.trim().split('\n').pop() ?? 'torch process ended');
+    return JSON.parse(r.value);
+  };
+  try {
+    const ready = (await next()) as { ready: string };
+    return {
+      version: ready.ready,
+      run: async (i) => {
+        child.stdin.write(`${i}\n`);
+        return (await next()) as { ms: number; loss: number };
+      },
+      stop: () => child.stdin.end(),
+    };
+  } catch (e) {
+    console.error(`torch timing skipped: ${(e as Error).message}`);
     return null;
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as TorchRun;
 }
 
 const inputs = cases.map((c) => ({
@@ -64,7 +83,6 @@ const inputs = cases.map((c) => ({
   inputLengths: new Int32Array(c.N).fill(c.T),
   targetLengths: new Int32Array(c.N).fill(c.S),
 }));
-
 // ctcLossAsync hands logProbs to its workers without a copy when they already live on a
 // SharedArrayBuffer (as a framework tensor lives in its own memory); otherwise it copies them once.
 const shared = inputs.map((x) => {
@@ -73,41 +91,32 @@ const shared = inputs.map((x) => {
   return { ...x, logProbs };
 });
 
-const times = cases.map(() => ({ sync: [] as number[], async: [] as number[], torch: [] as number[] }));
+const torch = await startTorch();
+const times = cases.map(() => ({ torch: [] as number[], sync: [] as number[], async: [] as number[] }));
 const losses = cases.map(() => ({ ours: Number.NaN, torch: Number.NaN }));
-let torchVersion: string | null = null;
 
-async function oursRound(): Promise<void> {
-  for (let i = 0; i < cases.length; i++) {
-    for (let r = 0; r < reps; r++) {
-      let t0 = performance.now();
-      losses[i].ours = ctcLoss(inputs[i]).loss[0];
-      times[i].sync.push(performance.now() - t0);
-      t0 = performance.now();
-      await ctcLossAsync({ ...shared[i], threads: THREADS });
-      times[i].async.push(performance.now() - t0);
-    }
-  }
-}
-
-// warm-up (JIT, worker start-up, WASM compile)
 for (let i = 0; i < cases.length; i++) {
+  // warm-up: JIT, WASM compile, worker start-up, torch's allocator
   for (let r = 0; r < 3; r++) {
     ctcLoss(inputs[i]);
     await ctcLossAsync({ ...shared[i], threads: THREADS });
+    await torch?.run(i);
+  }
+  for (let r = 0; r < reps; r++) {
+    let t0 = performance.now();
+    losses[i].ours = ctcLoss(inputs[i]).loss[0];
+    times[i].sync.push(performance.now() - t0);
+    t0 = performance.now();
+    await ctcLossAsync({ ...shared[i], threads: THREADS });
+    times[i].async.push(performance.now() - t0);
+    if (torch !== null) {
+      const t = await torch.run(i);
+      times[i].torch.push(t.ms);
+      losses[i].torch = t.loss;
+    }
   }
 }
-for (let round = 0; round < rounds; round++) {
-  await oursRound();
-  const t = runTorch();
-  if (t !== null) {
-    torchVersion = t.torch;
-    t.results.forEach((res, i) => {
-      times[i].torch.push(...res.ms);
-      losses[i].torch = res.loss;
-    });
-  }
-}
+torch?.stop();
 await disposeCtcLossWorkers();
 
 const min = (xs: number[]) => (xs.length ? Math.min(...xs) : Number.NaN);
@@ -128,16 +137,18 @@ const rows = cases.map((c, i) => {
     asyncMedianMs: median(t.async),
     speedupSync: min(t.torch) / min(t.sync),
     speedupAsync: min(t.torch) / min(t.async),
+    medianRoundSpeedupSync: median(t.torch.map((x, r) => x / t.sync[r])),
+    medianRoundSpeedupAsync: median(t.torch.map((x, r) => x / t.async[r])),
     lossRelDiff: Math.abs(losses[i].ours - losses[i].torch) / Math.abs(losses[i].torch),
   };
 });
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 console.log(
-  `CTC loss + gradient, reduction 'mean', ${THREADS} threads for torch ${torchVersion ?? '(not available)'} and ctcLossAsync; min (median) of ${reps * rounds} runs`,
+  `CTC loss + gradient, reduction 'mean'; torch ${torch?.version ?? '(not available)'} with ${THREADS} threads; min (median) of ${reps} alternating runs`,
 );
 console.log(
-  '| case | torch ms | ctcLoss ms (1 thread) | ctcLossAsync ms (2 threads) | speed-up 1 thr | speed-up 2 thr |',
+  '| case | torch ms | ctcLoss ms (1 thread) | ctcLossAsync ms (2 threads) | speed-up 1 thread | speed-up 2 threads |',
 );
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
@@ -146,5 +157,5 @@ for (const r of rows) {
   );
 }
 console.log(
-  JSON.stringify({ bench: 'ctc-loss', torch: torchVersion, threads: THREADS, reps: reps * rounds, rows }),
+  JSON.stringify({ bench: 'ctc-loss', torch: torch?.version ?? null, threads: THREADS, reps, rows }),
 );
