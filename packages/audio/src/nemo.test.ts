@@ -23,7 +23,8 @@ describe('nemoLogMel', () => {
       const out = nemoLogMel(x, { nMels: c.nMels, normalize: c.normalize, length: c.length });
       expect(out.dims).toEqual(c.dims);
       expect(out.validFrames).toBe(c.validFrames);
-      expect(maxAbsDiff(out.data, c.data)).toBeLessThan(1e-4);
+      // Target 1e-4; float64 vs float64 agrees to ~5e-7 (float32 output rounding), so hold 1e-5.
+      expect(maxAbsDiff(out.data, c.data)).toBeLessThan(1e-5);
     });
   }
 

@@ -32,10 +32,11 @@ describe('whisperLogMel', () => {
       expect(out.data.length).toBe(c.dims[0] * c.dims[1]);
       const [rows, cols] = c.dims;
       if (c.data) {
-        expect(maxAbsDiff(out.data, c.data)).toBeLessThan(1e-4);
+        // Target 1e-4; float64 vs float64 agrees to ~5e-7 (float32 output rounding), so hold 1e-5.
+        expect(maxAbsDiff(out.data, c.data)).toBeLessThan(1e-5);
       } else {
-        expect(maxAbsDiff(columns(out.data, rows, cols, 0, 120), c.head!)).toBeLessThan(1e-4);
-        expect(maxAbsDiff(columns(out.data, rows, cols, cols - 4, cols), c.tail!)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(columns(out.data, rows, cols, 0, 120), c.head!)).toBeLessThan(1e-5);
+        expect(maxAbsDiff(columns(out.data, rows, cols, cols - 4, cols), c.tail!)).toBeLessThan(1e-5);
       }
       // The float32 reference differs from float64 by less than our tolerance too.
       expect(c.float32MaxDiff).toBeLessThan(1e-4);
