@@ -10,9 +10,20 @@ import { exportOnnx, infer, manualSeed, saveSafetensors, TransformerEncoder } fr
 import { compareOutputs, Rng, randomData } from '@seqzoo/core/testing';
 
 manualSeed(0);
-const config = { dModel: 144, numHeads: 4, numLayers: 4, ffnDim: 576, dropout: 0, normFirst: true, finalNorm: true, activation: 'gelu' as const };
+const config = {
+  dModel: 144,
+  numHeads: 4,
+  numLayers: 4,
+  ffnDim: 576,
+  dropout: 0,
+  normFirst: true,
+  finalNorm: true,
+  activation: 'gelu' as const,
+};
 const encoder = new TransformerEncoder(config);
-console.log(`TransformerEncoder ${JSON.stringify(config)}: ${encoder.parameterCount().toLocaleString()} parameters`);
+console.log(
+  `TransformerEncoder ${JSON.stringify(config)}: ${encoder.parameterCount().toLocaleString()} parameters`,
+);
 
 const rng = new Rng(1);
 const [batch, frames] = [2, 500];
@@ -34,14 +45,21 @@ console.log('\nRunning the same module on both backends:');
 const tfjs = await timed('tfjs (wasm, eager)', () => infer(encoder, inputs, { backend: 'tfjs' }));
 const onnx = await timed('onnxruntime-node (traced)', () => infer(encoder, inputs, { backend: 'onnx' }));
 const { worst, where } = compareOutputs(tfjs.result, onnx.result, 1e-4, 1e-5);
-console.log(`\nParity: worst |tfjs − onnx| / (1e-5 + 1e-4·|onnx|) = ${worst.toFixed(3)} (≤ 1 passes; at ${where || 'no difference'})`);
+console.log(
+  `\nParity: worst |tfjs − onnx| / (1e-5 + 1e-4·|onnx|) = ${worst.toFixed(3)} (≤ 1 passes; at ${where || 'no difference'})`,
+);
 console.log(`onnxruntime is ${(tfjs.ms / onnx.ms).toFixed(2)}× the speed of tfjs-wasm here`);
 
 mkdirSync('out', { recursive: true });
-const onnxBytes = exportOnnx(encoder, { x: { shape: ['batch', 'time', config.dModel] }, lengths: { dtype: 'int32', shape: ['batch'] } });
+const onnxBytes = exportOnnx(encoder, {
+  x: { shape: ['batch', 'time', config.dModel] },
+  lengths: { dtype: 'int32', shape: ['batch'] },
+});
 writeFileSync('out/demo-encoder.onnx', onnxBytes);
 writeFileSync('out/demo-encoder.safetensors', saveSafetensors(encoder));
-console.log(`\nExported out/demo-encoder.onnx (${(onnxBytes.length / 1e6).toFixed(2)} MB, opset 17, dynamic batch/time) and out/demo-encoder.safetensors`);
+console.log(
+  `\nExported out/demo-encoder.onnx (${(onnxBytes.length / 1e6).toFixed(2)} MB, opset 17, dynamic batch/time) and out/demo-encoder.safetensors`,
+);
 if (worst > 1) {
   console.error('Parity check FAILED');
   process.exit(1);

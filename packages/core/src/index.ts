@@ -17,6 +17,7 @@ export type { DType, TypedArray } from './dtype.js';
 export { type InferOptions, infer } from './infer.js';
 export { constantParameter, normalParameter, uniformParameter } from './init/initializers.js';
 export { defaultRng, manualSeed, Rng } from './init/rng.js';
+export * from './io/index.js';
 export * from './layers/index.js';
 export type { InputSpec } from './module/io.js';
 export { type ForwardOutput, Module } from './module/module.js';
@@ -26,5 +27,4 @@ export { loadSafetensors, saveSafetensors, stateDictFromSafetensors } from './mo
 export * as ops from './ops/index.js';
 export { checkShape, type Dim, formatShape, type Shape } from './shape.js';
 export { Tensor, type TensorData } from './tensor.js';
-export { trainStep, trainableVariables } from './train.js';
-export * from './io/index.js';
+export { trainableVariables, trainStep } from './train.js';

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { TfjsBackend } from './backends/tfjs/tfjs-backend.js';
+import type * as tf from '@tensorflow/tfjs-core';
 import { toTf } from './backends/tfjs/run.js';
+import { TfjsBackend } from './backends/tfjs/tfjs-backend.js';
 import type { Module } from './module/module.js';
 import type { Tensor } from './tensor.js';
 

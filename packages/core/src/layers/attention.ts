@@ -1,5 +1,5 @@
-import { defaultRng, type Rng } from '../init/rng.js';
 import { constantParameter } from '../init/initializers.js';
+import { defaultRng, type Rng } from '../init/rng.js';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import {

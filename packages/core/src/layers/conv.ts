@@ -1,5 +1,5 @@
-import { defaultRng, type Rng } from '../init/rng.js';
 import { uniformParameter } from '../init/initializers.js';
+import { defaultRng, type Rng } from '../init/rng.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
 import { type Conv2dOptions, conv1d, conv2d, type Padding1d } from '../ops/index.js';

@@ -1,5 +1,5 @@
-import { defaultRng, type Rng } from '../init/rng.js';
 import { normalParameter } from '../init/initializers.js';
+import { defaultRng, type Rng } from '../init/rng.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
 import { gather, tensorOf } from '../ops/index.js';

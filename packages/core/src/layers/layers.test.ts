@@ -10,9 +10,10 @@ import {
   GLU,
   LayerNorm,
   Linear,
-  manualSeed,
   Module,
   MultiHeadAttention,
+  manualSeed,
+  ops,
   ReLU,
   Sequential,
   Sigmoid,
@@ -22,7 +23,6 @@ import {
   type Tensor,
   TransformerEncoder,
   TransformerEncoderLayer,
-  ops,
 } from '../index.js';
 import { checkParity, Rng, randomData, randomInts } from '../testing.js';
 

@@ -1,5 +1,5 @@
-import { type Rng, defaultRng } from '../init/rng.js';
 import { uniformParameter } from '../init/initializers.js';
+import { defaultRng, type Rng } from '../init/rng.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
 import { add, matmul, tensorOf, transpose } from '../ops/index.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readSafetensors, type SafetensorsTensor, toFloat32 } from '../io/index.js';
 import type { Module } from '../module/module.js';
 import { loadStateDict, type StateDict } from '../module/state-dict.js';
-import { cast, sizeOf } from '../ops/index.js';
+import { sizeOf } from '../ops/index.js';
 import type { Tensor, TensorData } from '../tensor.js';
 import { checkParity, compareOutputs, Lambda } from '../testing.js';
 import { GELU, GLU, SiLU } from './activations.js';

@@ -1,6 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Tensor, TensorData } from '../index.js';
-import * as tf from '@tensorflow/tfjs-core';
 import { fromTf, ops, tfjsBackend } from '../index.js';
 import { checkParity, Lambda, Rng, randomData, randomInts } from '../testing.js';
 

@@ -24,7 +24,9 @@ export function runTfjs(
   inputs: Record<string, TensorData>,
 ): Record<string, TensorData> {
   const outs = tf.tidy(() => {
-    const args = module.inputNames.map((n) => fromTf(backend, tf.tensor(inputs[n].data, inputs[n].dims, dtypeOfArray(inputs[n].data))));
+    const args = module.inputNames.map((n) =>
+      fromTf(backend, tf.tensor(inputs[n].data, inputs[n].dims, dtypeOfArray(inputs[n].data))),
+    );
     const named = namedOutputs(module, module.forward(...args), 'infer');
     return Object.fromEntries([...named].map(([k, v]) => [k, toTf(v)]));
   });

@@ -61,6 +61,13 @@ const BINARY: Record<BinaryOp, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
   or: tf.logicalOr,
 };
 
+const REDUCE: Record<ReduceOp, (x: tf.Tensor, axes: number[], keepDims: boolean) => tf.Tensor> = {
+  sum: tf.sum,
+  mean: tf.mean,
+  max: tf.max,
+  min: tf.min,
+};
+
 interface VariableMirror extends ParameterMirror {
   variable: tf.Variable;
 }
@@ -145,7 +152,7 @@ export class TfjsBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): unknown {
-    return tf[op](h(x), axes, keepDims);
+    return REDUCE[op](h(x), axes, keepDims);
   }
 
   argMax(x: Tensor, axis: number, keepDims: boolean): unknown {
