@@ -158,6 +158,30 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       const L = targetLengths[n];
       const g = gOff[n - a.n0] + t * (L + 1);
       const off = targetOffsets[n] - 1;
+      // Read the row in order first: it validates it (a NaN or +Infinity makes the sum NaN or
+      // +Infinity) and streams it into cache, so the scattered label reads below do not each
+      // wait for memory (for C = 1024 and 60 labels they would touch most cache lines at random).
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let k = 0;
+      for (; k + 3 < C; k += 4) {
+        s0 += lp[row + k];
+        s1 += lp[row + k + 1];
+        s2 += lp[row + k + 2];
+        s3 += lp[row + k + 3];
+      }
+      for (; k < C; k++) s0 += lp[row + k];
+      const sum = s0 + s1 + s2 + s3;
+      if (Number.isNaN(sum) || sum === Number.POSITIVE_INFINITY) {
+        const bad = lp
+          .subarray(row, row + C)
+          .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
+        throw new Error(
+          `${a.fn}: logProbs[${t}, ${n}, ${bad}] is ${lp[row + bad]} (batch item ${n}, frame ${t}, class ${bad})`,
+        );
+      }
       gathered[g] = lp[row + blank];
       for (let j = 1; j <= L; j++) gathered[g + j] = lp[row + targets[off + j]];
     }
@@ -456,31 +480,12 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
       const w = a.gradScale[n];
-      let bad = false;
-      if (useSparse[n - a.n0] === 0) {
-        // rows already final (Infinity loss); still refuse NaN inputs as the dense path does
-        if (torchMode)
-          for (let k = 0; k < C; k++) bad ||= Number.isNaN(lp[row + k]) || lp[row + k] === Infinity;
-      } else if (torchMode) {
-        if (expRow !== null) bad = expRow(lp, row, grad, row, C, w);
-        else {
-          for (let k = 0; k < C; k++) {
-            const x = lp[row + k];
-            if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY) bad = true;
-            grad[row + k] = fastExp(x) * w;
-          }
-        }
+      if (useSparse[n - a.n0] === 0) continue; // rows already final (infinite loss)
+      if (torchMode) {
+        // (the first sweep has validated the row)
+        if (expRow !== null) expRow(lp, row, grad, row, C, w);
+        else for (let k = 0; k < C; k++) grad[row + k] = fastExp(lp[row + k]) * w;
       }
-      // In torch mode this sweep reads every valid row: NaN / +Infinity inputs are caught here.
-      if (bad) {
-        const k = lp
-          .subarray(row, row + C)
-          .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
-        throw new Error(
-          `${a.fn}: logProbs[${t}, ${n}, ${k}] is ${lp[row + k]} (batch item ${n}, frame ${t}, class ${k})`,
-        );
-      }
-      if (useSparse[n - a.n0] === 0) continue;
       const L = targetLengths[n];
       const g = gOff[n - a.n0] + t * (L + 1);
       const off = targetOffsets[n] - 1;

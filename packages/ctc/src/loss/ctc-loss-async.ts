@@ -97,7 +97,7 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
     throw new Error(`ctcLossAsync: threads must be a positive integer, got ${threads}`);
   }
   if (expRow === undefined) expRow = createWasmExp();
-  const p = prepareCtcLoss('ctcLossAsync', options, expRow !== null);
+  const p = prepareCtcLoss('ctcLossAsync', options);
   const { T, N, C, inputLengths, targetLengths } = p.args;
   const losses = new Float64Array(new SharedArrayBuffer(8 * N));
   const grad = p.wantGrad ? new Float32Array(new SharedArrayBuffer(4 * T * N * C)) : null;

@@ -18,7 +18,7 @@ function isInt32(x: unknown): x is Int32Array {
  * Checks every argument of `ctcLoss` and converts padded targets to the concatenated form.
  * Errors name the function, the argument and the offending batch item.
  */
-export function prepareCtcLoss(fn: string, o: CtcLossOptions, kernelScansRows = false): PreparedCtc {
+export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
   const { logProbs, dims, inputLengths, targetLengths } = o;
   const blank = o.blank ?? 0;
   const reduction = o.reduction ?? 'mean';
@@ -108,23 +108,7 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions, kernelScansRows = 
       }
     }
   }
-  // NaN would silently poison the recursion: report the first one with its coordinates. With
-  // torch's gradient convention the kernel reads every row anyway and reports them itself.
-  const scan = !(kernelScansRows && (o.grad ?? true) && gradMode === 'logits');
-  for (let t = 0; scan && t < T; t++) {
-    for (let n = 0; n < N; n++) {
-      if (t >= inputLengths[n]) continue;
-      const row = (t * N + n) * C;
-      for (let k = 0; k < C; k++) {
-        const v = logProbs[row + k];
-        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) {
-          throw new Error(
-            `${fn}: logProbs[${t}, ${n}, ${k}] is ${v} (batch item ${n}, frame ${t}, class ${k})`,
-          );
-        }
-      }
-    }
-  }
+  // NaN / +Infinity inputs are reported by the kernel, whose first sweep reads every valid row.
 
   const gradScale = new Float64Array(N);
   for (let n = 0; n < N; n++) {

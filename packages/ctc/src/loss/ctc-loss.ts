@@ -15,7 +15,7 @@ const scratch = {};
  */
 export function ctcLoss(options: CtcLossOptions): CtcLossResult {
   if (expRow === undefined) expRow = createWasmExp();
-  const p = prepareCtcLoss('ctcLoss', options, true);
+  const p = prepareCtcLoss('ctcLoss', options);
   const { T, N, C } = p.args;
   const losses = new Float64Array(N);
   const grad = p.wantGrad ? new Float32Array(T * N * C) : null;
