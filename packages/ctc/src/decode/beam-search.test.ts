@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { beamSearch, beamSearchSync } from './beam-search.js';
 import { greedyDecode } from './greedy.js';
+import { Hotwords } from './hotwords.js';
+import { wordLmScorer } from './lm-scorer.js';
 import { LN10 } from './log-math.js';
 import { NgramLm } from './ngram-lm.js';
+import type { PrefixScorer } from './prefix-scorer.js';
 import { bruteForce, ctcForward, fromProbs, randomLogProbs } from './test-support.js';
 
 const close = (a: number, b: number, rel = 1e-6) =>
@@ -46,6 +49,40 @@ describe('beamSearch exactness', () => {
     expect(hyps).toHaveLength(3);
     expect(hyps[0].score).toBeGreaterThanOrEqual(hyps[1].score);
     expect(hyps[1].score).toBeGreaterThanOrEqual(hyps[2].score);
+  });
+});
+
+describe('beamSearch skipping of hopeless prefixes', () => {
+  // Scorers with a `maxGain` bound let the beam skip prefixes pruning would drop; the same scorers
+  // without the bound disable the shortcut. Both must give identical hypotheses.
+  const unbounded = (s: PrefixScorer): PrefixScorer => ({
+    initial: () => s.initial(),
+    extend: (st, t) => s.extend(st, t),
+    finish: (st) => s.finish(st),
+  });
+  const zero: PrefixScorer<number> = {
+    initial: () => 0,
+    extend: () => ({ state: 0, score: 0 }),
+    finish: () => 0,
+  };
+  it.each([1, 2, 3])('changes nothing (seed %i)', (seed) => {
+    const T = 40;
+    const C = 6;
+    const logProbs = randomLogProbs(T, C, seed, 2);
+    const opts = { logProbs, dims: [T, C], beamWidth: 3, beamPruneLogProb: -6 };
+    expect(beamSearchSync(opts)).toEqual(beamSearchSync({ ...opts, scorers: [zero] }));
+    const vocabulary = ['-', 'a', 'b', '|', 'c', 'd'];
+    const lm = { model: NgramLm.fromArpa(ARPA), alpha: 0.8, beta: 0.3 };
+    const hw = new Hotwords(
+      [
+        { tokens: [1, 2], boost: 1.5 },
+        { tokens: [4, 4, 5], boost: -0.5 },
+      ],
+      { C, blank: 0 },
+    );
+    const bounded = beamSearchSync({ ...opts, vocabulary, lm, hotwords: hw });
+    const scorers = [wordLmScorer(lm.model, { vocabulary }, lm), hw].map(unbounded);
+    expect(bounded).toEqual(beamSearchSync({ ...opts, vocabulary, scorers }));
   });
 });
 

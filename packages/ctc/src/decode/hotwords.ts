@@ -39,6 +39,8 @@ export class Hotwords implements PrefixScorer<number> {
   private readonly out: number[] = [0];
   private readonly fail: number[] = [0];
   readonly phrases: Int32Array[] = [];
+  /** Upper bound of one extension's score: out + partial(new) − partial(old). */
+  readonly maxGain: number;
 
   constructor(phrases: readonly HotwordPhrase[], options: HotwordOptions) {
     const fn = options.fn ?? 'Hotwords';
@@ -93,6 +95,15 @@ export class Hotwords implements PrefixScorer<number> {
         queue.push(v);
       }
     }
+    let out = 0;
+    let hi = 0;
+    let lo = 0;
+    for (let v = 0; v < this.acc.length; v++) {
+      out = Math.max(out, this.out[v]);
+      hi = Math.max(hi, this.acc[v]);
+      lo = Math.min(lo, this.acc[v]);
+    }
+    this.maxGain = out + hi - lo;
   }
 
   private resolve(

@@ -21,13 +21,13 @@ interface WordLmState {
   partial: string;
 }
 
-function weights(o: LmFusionOptions) {
-  return {
-    a: (o.alpha ?? 0.5) * LN10, // ARPA probabilities are log10
-    beta: o.beta ?? 0,
-    unk: o.unkScoreOffset ?? 0,
-    eos: o.scoreEos ?? true,
-  };
+function weights(o: LmFusionOptions, lm: NgramLm) {
+  const a = (o.alpha ?? 0.5) * LN10; // ARPA probabilities are log10
+  const beta = o.beta ?? 0;
+  const unk = o.unkScoreOffset ?? 0;
+  // Largest score one scored unit can add (lets the beam skip hopeless extensions).
+  const unitMax = a >= 0 ? a * lm.maxLog10 + beta + Math.max(0, unk) : Number.POSITIVE_INFINITY;
+  return { a, beta, unk, eos: o.scoreEos ?? true, unitMax };
 }
 
 /**
@@ -40,12 +40,13 @@ export function wordLmScorer(
   options: LmFusionOptions = {},
 ): PrefixScorer<WordLmState> {
   const rule = makeWordRule(words);
-  const w = weights(options);
+  const w = weights(options, lm);
   const scoreWord = (state: NgramState, word: string) => {
     const r = lm.score(state, word);
     return { state: r.state, score: w.a * r.log10 + w.beta + (r.oov ? w.unk : 0) };
   };
   return {
+    maxGain: Math.max(0, w.unitMax),
     initial: () => ({ lm: lm.begin(), partial: '' }),
     extend(s, token) {
       const kind = rule.kind[token];
@@ -74,8 +75,9 @@ export function tokenLmScorer(
   vocabulary: readonly string[],
   options: LmFusionOptions = {},
 ): PrefixScorer<NgramState> {
-  const w = weights(options);
+  const w = weights(options, lm);
   return {
+    maxGain: w.unitMax,
     initial: () => lm.begin(),
     extend(s, token) {
       const r = lm.score(s, vocabulary[token]);

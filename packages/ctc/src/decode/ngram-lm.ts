@@ -32,6 +32,20 @@ export class NgramLm {
     return new NgramLm(parseArpa(text), options);
   }
 
+  /** An upper bound of any log10 P(w | h) the model returns (the largest probability plus the
+   *  positive back-off weights a look-up can add). */
+  get maxLog10(): number {
+    let p = this.hasUnk ? Number.NEGATIVE_INFINITY : this.unk;
+    let bo = 0;
+    for (const m of this.model.ngrams) {
+      for (const e of m.values()) {
+        if (e.prob > p) p = e.prob;
+        if (e.backoff > bo) bo = e.backoff;
+      }
+    }
+    return p + (this.order - 1) * bo;
+  }
+
   /** Whether `word` is a unigram of the model. */
   has(word: string): boolean {
     return this.model.ngrams[0].has(word);

@@ -13,7 +13,7 @@ interface Node {
   parent: Node | null;
   depth: number;
   /** Live children: one node per prefix, so alignments of the same prefix always merge. */
-  children: Map<number, Node>;
+  children: Map<number, Node> | null;
   /** Number of live children; a node lives while it is in the beam or has live children. */
   refs: number;
   inBeam: boolean;
@@ -76,6 +76,8 @@ export class PrefixBeam {
   private touched: Node[] = [];
   private readonly cand: Int32Array;
   private readonly order: Int32Array;
+  /** Σ of the scorers' bounds on one extension's context score (∞ when one has none). */
+  private readonly gain: number;
   frames = 0;
 
   constructor(private readonly cfg: PrefixBeamConfig) {
@@ -88,6 +90,33 @@ export class PrefixBeam {
     this.beam = [root];
     this.cand = new Int32Array(cfg.C);
     this.order = Int32Array.from({ length: cfg.C }, (_, i) => i);
+    this.gain = cfg.scorers.reduce((g, s) => g + (s.maxGain ?? Number.POSITIVE_INFINITY), 0);
+  }
+
+  /**
+   * A score below which a prefix that is not in the beam cannot survive this frame. Every beam prefix
+   * keeps at least its blank and repeat mass (a lower bound of its new score), and a new prefix gets
+   * mass from its parent only, so a new prefix below the beamWidth-th lower bound, or below the best
+   * lower bound + beamPruneLogProb, would be pruned: skipping it changes nothing.
+   */
+  private threshold(row: Float32Array, off: number): number {
+    if (this.gain === Number.POSITIVE_INFINITY) return LOG_ZERO;
+    const lpBlank = row[off + this.cfg.blank];
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = LOG_ZERO;
+    for (const h of this.beam) {
+      const stay = logAddExp(
+        logAddExp(h.pb, h.pnb) + lpBlank,
+        h.token >= 0 ? h.pnb + row[off + h.token] : LOG_ZERO,
+      );
+      const lb = stay + h.ctx;
+      lo = Math.min(lo, lb);
+      hi = Math.max(hi, lb);
+    }
+    const full = this.beam.length >= this.cfg.beamWidth ? lo : LOG_ZERO;
+    const thr = Math.max(full, hi + this.cfg.beamPruneLogProb) - this.gain;
+    // A hair of slack so that rounding in a different summation order never skips a tie.
+    return Number.isFinite(thr) ? thr - 1e-9 * (1 + Math.abs(thr)) : thr;
   }
 
   private node(token: number, parent: Node | null): Node {
@@ -95,7 +124,7 @@ export class PrefixBeam {
       token,
       parent,
       depth: parent ? parent.depth + 1 : 0,
-      children: new Map(),
+      children: null,
       refs: 0,
       inBeam: false,
       attached: parent !== null,
@@ -119,7 +148,7 @@ export class PrefixBeam {
   }
 
   private child(h: Node, c: number): Node {
-    let n = h.children.get(c);
+    let n = h.children?.get(c);
     if (n) return n;
     n = this.node(c, h);
     let ctx = h.ctx;
@@ -131,6 +160,7 @@ export class PrefixBeam {
       ctx += r.score;
     }
     n.ctx = ctx;
+    h.children ??= new Map();
     h.children.set(c, n);
     h.refs++;
     return n;
@@ -173,6 +203,7 @@ export class PrefixBeam {
     this.stamp++;
     this.touched = [];
     const nc = this.candidates(row, off);
+    const thr = this.threshold(row, off);
     const lpBlank = row[off + blank];
     for (const h of this.beam) {
       const pt = logAddExp(h.pb, h.pnb);
@@ -201,6 +232,10 @@ export class PrefixBeam {
         // A repeated token needs a blank in between: only alignments ending in blank extend.
         const p = c === h.token ? h.pb + lp : pt + lp;
         if (p === LOG_ZERO) continue;
+        if (p + h.ctx < thr) {
+          const old = h.children?.get(c);
+          if (!old || !old.inBeam) continue; // a new prefix that pruning would drop
+        }
         const v = c === h.token ? h.vb + lp : vBest + lp;
         const n = this.child(h, c);
         this.touch(n);
@@ -233,7 +268,7 @@ export class PrefixBeam {
   private release(n: Node): void {
     while (n.parent && n.attached && !n.inBeam && n.refs === 0) {
       const p: Node = n.parent;
-      p.children.delete(n.token);
+      p.children?.delete(n.token);
       p.refs--;
       n.attached = false;
       n = p;

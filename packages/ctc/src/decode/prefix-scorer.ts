@@ -11,4 +11,9 @@ export interface PrefixScorer<S = unknown> {
   extend(state: S, token: number): { state: S; score: number };
   /** Score added when the hypothesis ends (sentence end, revoking unfinished partial bonuses). */
   finish(state: S): number;
+  /**
+   * An upper bound of any `extend` score. With it the beam skips creating prefixes that pruning would
+   * drop anyway (an exact shortcut); leave it out when no bound is known.
+   */
+  readonly maxGain?: number;
 }
