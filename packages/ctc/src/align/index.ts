@@ -9,6 +9,8 @@ export { type MergeTokensInput, mergeTokens, type TokenSpan } from './token-span
 export {
   type FrameTiming,
   secondsPerFrame,
+  type TimedTokenSpan,
+  tokenTimes,
   type WordSpan,
   type WordSpansOptions,
   wordSpans,

@@ -6,7 +6,7 @@ import { markerBoundary } from '../text/word-boundary.js';
 import { alignTranscript } from './align-transcript.js';
 import { forcedAlign } from './forced-align.js';
 import { mergeTokens, type TokenSpan } from './token-spans.js';
-import { secondsPerFrame, wordSpans } from './word-spans.js';
+import { secondsPerFrame, tokenTimes, wordSpans } from './word-spans.js';
 
 const vocab = CharVocab.fromString("-|abcdefghijklmnopqrstuvwxyz'", { blank: '-', separator: '|' });
 
@@ -144,6 +144,14 @@ describe('wordSpans', () => {
       [2, 4],
     ]);
     expect(words[0].text).toBe('');
+  });
+
+  it('gives token-level times', () => {
+    const timed = tokenTimes([span(1, 0, 2), span(3, 5, 6)], { frameShift: 0.01, subsampling: 4, offset: 1 });
+    expect(timed.map((t) => [t.token, t.startTime, t.endTime])).toEqual([
+      [1, 1, 1.08],
+      [3, 1.2, 1.24],
+    ]);
   });
 
   it('validates timing', () => {

@@ -32,6 +32,19 @@ export function secondsPerFrame(timing: FrameTiming): number {
   return s;
 }
 
+/** A token span with its times in seconds. */
+export interface TimedTokenSpan extends TokenSpan {
+  startTime: number;
+  endTime: number;
+}
+
+/** Token spans with start/end times (token-level timestamps, as NeMo's token CTM files). */
+export function tokenTimes(tokenSpans: readonly TokenSpan[], timing: FrameTiming): TimedTokenSpan[] {
+  const sec = secondsPerFrame(timing);
+  const offset = timing.offset ?? 0;
+  return tokenSpans.map((t) => ({ ...t, startTime: t.start * sec + offset, endTime: t.end * sec + offset }));
+}
+
 /** A word of aligned tokens. Frames are [start, end); times are start*secondsPerFrame + offset, etc. */
 export interface WordSpan {
   /** The word's text when `decode` or `tokenizer` was given, else ''. */
