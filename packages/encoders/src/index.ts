@@ -3,3 +3,4 @@ export * from './ctc-head/index.js';
 export * from './whisper/index.js';
 export * from './fastconformer/index.js';
 export * from './mamba/index.js';
+export * from './branchformer/index.js';

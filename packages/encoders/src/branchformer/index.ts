@@ -1,0 +1,22 @@
+export {
+  absolutePositions,
+  EspnetAttention,
+  relativePositions,
+  relShift,
+} from './attention.js';
+export { type BranchContext, BranchformerLayer } from './branchformer-layer.js';
+export { ConvolutionalGatingMLP, ConvolutionalSpatialGatingUnit, PositionwiseFeedForward } from './cgmlp.js';
+export type {
+  AttentionLayerType,
+  BranchformerConfig,
+  EBranchformerConfig,
+  EspnetBranchConfig,
+  GateActivation,
+  InputLayer,
+  MergeMethod,
+  PosEncLayerType,
+} from './config.js';
+export { EBranchformerLayer } from './e-branchformer-layer.js';
+export { BranchformerEncoder, EBranchformerEncoder } from './model.js';
+export { Conv2dSubsampling } from './subsampling.js';
+export { loadEspnetBranchformer, loadEspnetEBranchformer } from './weights.js';
