@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conv1d, infer, Linear, MultiHeadAttention, ops, TransformerEncoder } from './index.js';
+import { Conv1d, infer, Linear, MultiHeadAttention, ops, Sequential, TransformerEncoder } from './index.js';
 import { Lambda, Rng, randomData } from './testing.js';
 
 const rng = new Rng(3);
@@ -16,6 +16,19 @@ describe('bad input gets a clear error', () => {
       infer(new MultiHeadAttention(8, 2), { input: randomData(rng, [1, 3, 6]) }),
     ).rejects.toThrowError(
       "MultiHeadAttention(8, 2): argument 'query' expected shape [*, *, 8] but received [1, 3, 6]",
+    );
+  });
+
+  it('names the dotted path of a nested module', async () => {
+    const net = new Sequential(new Linear(4, 3), new Linear(4, 2));
+    await expect(infer(net, { input: randomData(rng, [2, 4]) })).rejects.toThrowError(
+      "Linear(4→2) at '1': argument 'input' expected shape [..., 4] but received [2, 3]",
+    );
+    const enc = new TransformerEncoder({ dModel: 4, numHeads: 1, numLayers: 1 });
+    await expect(
+      infer(enc, { x: randomData(rng, [1, 2, 5]), lengths: { data: new Int32Array([2]), dims: [1] } }),
+    ).rejects.toThrowError(
+      "TransformerEncoder: argument 'x' expected shape [*, *, 4] but received [1, 2, 5]",
     );
   });
 

@@ -20,7 +20,7 @@ export { defaultRng, manualSeed, Rng } from './init/rng.js';
 export * from './io/index.js';
 export * from './layers/index.js';
 export type { InputSpec } from './module/io.js';
-export { type ForwardOutput, Module } from './module/module.js';
+export { assignModulePaths, type ForwardOutput, Module } from './module/module.js';
 export { Parameter } from './module/parameter.js';
 export { loadStateDict, type StateDict, type StateTensor, stateDict } from './module/state-dict.js';
 export { loadSafetensors, saveSafetensors, stateDictFromSafetensors } from './module/weights.js';

@@ -2,7 +2,7 @@ import { runOnnx } from './backends/onnx/run.js';
 import { type TfjsDevice, tfjsBackend } from './backends/tfjs/index.js';
 import { runTfjs } from './backends/tfjs/run.js';
 import { checkInputNames } from './module/io.js';
-import type { Module } from './module/module.js';
+import { assignModulePaths, type Module } from './module/module.js';
 import { formatShape } from './shape.js';
 import type { TensorData } from './tensor.js';
 
@@ -37,6 +37,7 @@ export async function infer(
   options: InferOptions = {},
 ): Promise<Record<string, TensorData>> {
   checkInputNames(module, Object.keys(inputs), 'infer');
+  assignModulePaths(module);
   for (const name of module.inputNames) checkTensorData(name, inputs[name]);
   const backend = options.backend ?? 'tfjs';
   if (backend === 'onnx') return runOnnx(module, inputs);

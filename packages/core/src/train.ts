@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { toTf } from './backends/tfjs/run.js';
 import { TfjsBackend } from './backends/tfjs/tfjs-backend.js';
-import type { Module } from './module/module.js';
+import { assignModulePaths, type Module } from './module/module.js';
 import type { Tensor } from './tensor.js';
 
 /** The tf.Variables of a module's trainable parameters (created on first use). */
@@ -24,6 +24,7 @@ export function trainStep(
 ): number {
   if (!(backend instanceof TfjsBackend))
     throw new Error('trainStep: training is not supported on the onnx backend (use tfjs)');
+  assignModulePaths(module);
   const vars = trainableVariables(module, backend);
   const value = optimizer.minimize(() => toTf(loss()) as tf.Scalar, true, vars);
   if (!value) throw new Error('trainStep: the loss function returned nothing');

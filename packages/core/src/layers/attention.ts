@@ -82,7 +82,7 @@ export class MultiHeadAttention extends Module {
   }
 
   attend(query: Tensor, key: Tensor, value: Tensor, opts: AttentionOptions = {}): Tensor {
-    const where_ = `MultiHeadAttention(${this.embedDim}, ${this.numHeads})`;
+    const where_ = this.label(`MultiHeadAttention(${this.embedDim}, ${this.numHeads})`);
     checkShape(query.shape, [null, null, this.embedDim], where_, 'query');
     checkShape(key.shape, [query.shape[0], null, this.embedDim], where_, 'key');
     checkShape(value.shape, [query.shape[0], key.shape[1], this.embedDim], where_, 'value');

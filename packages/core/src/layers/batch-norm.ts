@@ -48,7 +48,7 @@ export class BatchNorm extends Module {
   forward(x: Tensor): Tensor {
     if (x.rank < 2 || (typeof x.shape[1] === 'number' && x.shape[1] !== this.numFeatures)) {
       throw new Error(
-        `BatchNorm(${this.numFeatures}): argument 'input' expected shape [B, ${this.numFeatures}, ...] but received ${formatShape(x.shape)}`,
+        `${this.label(`BatchNorm(${this.numFeatures})`)}: argument 'input' expected shape [B, ${this.numFeatures}, ...] but received ${formatShape(x.shape)}`,
       );
     }
     const bcast = [1, this.numFeatures, ...x.shape.slice(2).map(() => 1)]; // [1, C, 1, ...]

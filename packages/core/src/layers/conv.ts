@@ -45,7 +45,7 @@ export class Conv1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkShape(x.shape, [null, this.inChannels, null], 'Conv1d', 'input');
+    checkShape(x.shape, [null, this.inChannels, null], this.label('Conv1d'), 'input');
     const { stride, dilation, padding, groups } = this.options;
     return conv1d(x, this.weight, this.bias, { stride, dilation, padding, groups });
   }
@@ -88,7 +88,7 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkShape(x.shape, [null, this.inChannels, null, null], 'Conv2d', 'input');
+    checkShape(x.shape, [null, this.inChannels, null, null], this.label('Conv2d'), 'input');
     const { stride, dilation, padding, groups } = this.options;
     return conv2d(x, this.weight, this.bias, { stride, dilation, padding, groups });
   }

@@ -26,7 +26,7 @@ export class Embedding extends Module {
   forward(ids: Tensor): Tensor {
     if (ids.dtype !== 'int32')
       throw new Error(
-        `Embedding: argument 'ids' must be int32 but is ${ids.dtype} ${formatShape(ids.shape)}`,
+        `${this.label('Embedding')}: argument 'ids' must be int32 but is ${ids.dtype} ${formatShape(ids.shape)}`,
       );
     return gather(tensorOf(ids, this.weight), ids, 0);
   }

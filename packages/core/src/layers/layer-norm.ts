@@ -26,7 +26,7 @@ export class LayerNorm extends Module {
     const d = x.shape[x.rank - 1];
     if (typeof d === 'number' && d !== this.normalizedShape) {
       throw new Error(
-        `LayerNorm(${this.normalizedShape}): argument 'input' expected shape [..., ${this.normalizedShape}] but received ${formatShape(x.shape)}`,
+        `${this.label(`LayerNorm(${this.normalizedShape})`)}: argument 'input' expected shape [..., ${this.normalizedShape}] but received ${formatShape(x.shape)}`,
       );
     }
     return layerNorm(x, this.weight, this.bias, this.eps);

@@ -32,7 +32,7 @@ export class Linear extends Module {
     const d = x.shape[x.rank - 1];
     if (x.rank < 2 || (typeof d === 'number' && d !== this.inFeatures)) {
       throw new Error(
-        `Linear(${this.inFeatures}→${this.outFeatures}): argument 'input' expected shape [..., ${this.inFeatures}] but received ${formatShape(x.shape)}`,
+        `${this.label(`Linear(${this.inFeatures}→${this.outFeatures})`)}: argument 'input' expected shape [..., ${this.inFeatures}] but received ${formatShape(x.shape)}`,
       );
     }
     const y = matmul(x, transpose(tensorOf(x, this.weight))); // [..., out]

@@ -50,7 +50,7 @@ export class SinusoidalPositionalEncoding extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkShape(x.shape, [null, null, this.dModel], 'SinusoidalPositionalEncoding', 'input');
+    checkShape(x.shape, [null, null, this.dModel], this.label('SinusoidalPositionalEncoding'), 'input');
     const scaled = this.options.scaleInput ? mul(x, Math.sqrt(this.dModel)) : x;
     return add(scaled, this.table(x, sizeOf(x, 1)));
   }

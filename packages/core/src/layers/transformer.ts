@@ -92,8 +92,8 @@ export class TransformerEncoder extends Module {
 
   /** x [B, T, D] float32, lengths [B] int32. */
   forward(x: Tensor, lengths: Tensor): Tensor {
-    checkShape(x.shape, [null, null, this.config.dModel], 'TransformerEncoder', 'x');
-    checkShape(lengths.shape, [x.shape[0]], 'TransformerEncoder', 'lengths');
+    checkShape(x.shape, [null, null, this.config.dModel], this.label('TransformerEncoder'), 'x');
+    checkShape(lengths.shape, [x.shape[0]], this.label('TransformerEncoder'), 'lengths');
     const padding = logicalNot(lengthMask(lengths, x)); // [B, T], true at padding
     let y = x;
     for (const layer of this.layers) y = layer.forward(y, padding);

@@ -10,6 +10,8 @@ export type ForwardOutput = Tensor | Tensor[] | Record<string, Tensor>;
  */
 export abstract class Module {
   training = false;
+  /** Dotted path from the root module (set by `infer`, `exportOnnx`, `trainStep`), for error messages. */
+  path = '';
   /** Names of `forward`'s positional inputs and of its outputs, used by `infer()` and `exportOnnx()`. */
   inputNames: string[] = ['input'];
   outputNames: string[] = ['output'];
@@ -48,6 +50,11 @@ export abstract class Module {
     return out;
   }
 
+  /** `Linear(4→2) at 'encoder.layers.1'`: how errors name this module. */
+  protected label(name: string): string {
+    return this.path ? `${name} at '${this.path}'` : name;
+  }
+
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -65,4 +72,9 @@ export abstract class Module {
   eval(): this {
     return this.train(false);
   }
+}
+
+/** Records every sub-module's dotted path so shape errors can say where they happened. */
+export function assignModulePaths(root: Module): void {
+  for (const [name, m] of root.namedModules()) m.path = name;
 }

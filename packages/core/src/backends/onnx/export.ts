@@ -1,5 +1,5 @@
 import { checkInputNames, type InputSpec, namedOutputs } from '../../module/io.js';
-import type { Module } from '../../module/module.js';
+import { assignModulePaths, type Module } from '../../module/module.js';
 import type { Parameter } from '../../module/parameter.js';
 import { Tensor } from '../../tensor.js';
 import { OnnxTracer } from './tracer.js';
@@ -17,6 +17,7 @@ export function traceModule(
   where = 'exportOnnx',
 ): TraceResult {
   checkInputNames(module, Object.keys(spec), where);
+  assignModulePaths(module);
   const names = new Map<Parameter, string>(module.namedParameters().map(([n, p]) => [p, n]));
   const tracer = new OnnxTracer(names);
   const inputs = module.inputNames.map((name) => {
