@@ -234,7 +234,7 @@ export class PrefixBeam {
         if (p === LOG_ZERO) continue;
         if (p + h.ctx < thr) {
           const old = h.children?.get(c);
-          if (!old || !old.inBeam) continue; // a new prefix that pruning would drop
+          if (!old?.inBeam) continue; // a new prefix that pruning would drop
         }
         const v = c === h.token ? h.vb + lp : vBest + lp;
         const n = this.child(h, c);
