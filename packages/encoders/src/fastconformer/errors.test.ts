@@ -118,7 +118,7 @@ describe('FastConformer input and weight errors', () => {
       'Expected shape [32, 24] but received [32, 16] for pre_encode.out.weight',
     );
     expect(() => loadNemoFastConformer(new Uint8Array(4), config)).toThrow(
-      "loadNemoFastConformer: argument 'safetensorsBytes' must be a safetensors file",
+      'loadNemoFastConformer: readSafetensors: file is 4 bytes',
     );
   });
 });

@@ -1,7 +1,6 @@
-import { loadStateDict, type StateDict } from '@seqzoo/core';
+import { loadStateDict, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
 import type { FastConformerConfig } from './config.js';
 import { FastConformer } from './model.js';
-import { readSafetensorsF32 } from './safetensors.js';
 
 /**
  * Maps a NeMo checkpoint's tensors onto a FastConformer. NeMo's ASR model keeps the encoder under
@@ -33,9 +32,8 @@ export function loadNemoFastConformer(
   config: FastConformerConfig,
 ): FastConformer {
   const model = new FastConformer(config);
-  const tensors = readSafetensorsF32(safetensorsBytes);
   try {
-    loadStateDict(model, nemoEncoderStateDict(model, tensors));
+    loadStateDict(model, nemoEncoderStateDict(model, stateDictFromSafetensors(safetensorsBytes)));
   } catch (e) {
     throw new Error(`loadNemoFastConformer: ${(e as Error).message}`);
   }
