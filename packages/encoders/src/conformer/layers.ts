@@ -8,6 +8,7 @@ import {
   Module,
   MultiHeadAttention,
   ops,
+  type Parameter,
   type Rng,
   Sequential,
   SiLU,
@@ -63,8 +64,34 @@ export class ConformerConvModule extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = ops.swapAxes(this.layer_norm.forward(x), 1, 2); // [B, D, T]
-    return ops.swapAxes(this.sequential.forward(y), 1, 2); // [B, T, D]
+    const s = this.sequential;
+    let y = ops.swapAxes(this.layer_norm.forward(x), 1, 2); // [B, D, T]
+    y = s[1].forward(s[0].forward(y) as Tensor) as Tensor; // pointwise to 2D, GLU back to D
+    y = this.depthwiseAndNorm(y);
+    y = s[6].forward(s[5].forward(s[4].forward(y) as Tensor) as Tensor) as Tensor; // SiLU, pointwise, dropout
+    return ops.swapAxes(y, 1, 2); // [B, T, D]
+  }
+
+  /**
+   * Depthwise conv then BatchNorm/GroupNorm. In eval, BatchNorm is an affine map per channel, so it is
+   * folded into the depthwise weights (w·γ/σ, (b − μ)·γ/σ + β), as torch's ONNX export does: the fold
+   * touches only parameters, so exported graphs constant-fold it and run one Conv instead of Conv + four
+   * elementwise passes.
+   */
+  private depthwiseAndNorm(y: Tensor): Tensor {
+    const conv = this.sequential[2] as Conv1d;
+    const norm = this.sequential[3];
+    if (!(norm instanceof BatchNorm) || norm.training)
+      return norm.forward(conv.forward(y) as Tensor) as Tensor;
+    const p = (q: Parameter) => ops.tensorOf(y, q);
+    let scale = ops.rsqrt(ops.add(p(norm.running_var), norm.eps)); // [D]
+    if (norm.weight) scale = ops.mul(scale, p(norm.weight));
+    let shift = ops.neg(ops.mul(p(norm.running_mean), scale));
+    if (norm.bias) shift = ops.add(shift, p(norm.bias));
+    const weight = ops.mul(p(conv.weight), ops.reshape(scale, [conv.outChannels, 1, 1])); // [D, 1, K]
+    const bias = conv.bias ? ops.add(ops.mul(p(conv.bias), scale), shift) : shift;
+    const { padding, groups } = conv.options;
+    return ops.conv1d(y, weight, bias, { padding, groups });
   }
 }
 
@@ -110,12 +137,15 @@ export class ConformerLayer extends Module {
     return this.apply(x);
   }
 
-  /** `keyPaddingMask`: bool [B, T], true on padded frames (excluded as attention keys only). */
-  apply(input: Tensor, keyPaddingMask?: Tensor): Tensor {
+  /**
+   * `keyBias`: float [B, 1, 1, T] added to the attention scores, 0 on valid and −∞ on padded frames
+   * (torch's `key_padding_mask`: padded frames are excluded as keys only).
+   */
+  apply(input: Tensor, keyBias?: Tensor): Tensor {
     let x = ops.add(ops.mul(this.ffn1.forward(input), 0.5), input);
     if (this.convolutionFirst) x = ops.add(x, this.conv_module.forward(x));
     const normed = this.self_attn_layer_norm.forward(x);
-    const attended = this.self_attn.attend(normed, normed, normed, { keyPaddingMask });
+    const attended = this.self_attn.attend(normed, normed, normed, { scoreBias: keyBias });
     x = ops.add(this.self_attn_dropout.forward(attended), x);
     if (!this.convolutionFirst) x = ops.add(x, this.conv_module.forward(x));
     x = ops.add(ops.mul(this.ffn2.forward(x), 0.5), x);

@@ -9,8 +9,8 @@ import { type ConformerConfig, checkConformerConfig } from './config.js';
 import { ConformerLayer } from './layers.js';
 
 interface ConformerContext {
-  /** bool [B, T], true on padded frames. */
-  keyPaddingMask: Tensor;
+  /** float [B, 1, 1, T]: 0 on valid frames, −∞ on padded ones, added to every layer's attention scores. */
+  keyBias: Tensor;
 }
 
 /**
@@ -55,12 +55,16 @@ export class Conformer extends Module implements LayeredEncoder<ConformerContext
 
   begin(features: Tensor, lengths: Tensor): EncoderStart<ConformerContext> {
     checkEncoderInputs('Conformer', features, lengths, this.config.inputDim);
-    const keyPaddingMask = ops.logicalNot(ops.lengthMask(lengths, features)); // [B, T]
-    return { x: features, lengths, context: { keyPaddingMask } };
+    // torch's MultiheadAttention turns key_padding_mask into an additive −∞ mask; building it once here
+    // (rather than a bool select on every layer's [B, H, T, T] scores) is what makes the exported graph
+    // as fast as torch's own export.
+    const valid = ops.lengthMask(lengths, features); // bool [B, T]
+    const keyBias = ops.where(valid, 0, Number.NEGATIVE_INFINITY); // [B, T]
+    return { x: features, lengths, context: { keyBias: ops.unsqueeze(ops.unsqueeze(keyBias, 1), 1) } };
   }
 
   layer(index: number, x: Tensor, context: ConformerContext): Tensor {
-    return this.conformer_layers[index].apply(x, context.keyPaddingMask);
+    return this.conformer_layers[index].apply(x, context.keyBias);
   }
 
   end(x: Tensor): Tensor {
