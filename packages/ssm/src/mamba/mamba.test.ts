@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fromTf, infer, Rng, tfjsBackend, toTf } from '@seqzoo/core';
+import { fromTf, infer, Rng, readSafetensors, tfjsBackend, toFloat32, toTf } from '@seqzoo/core';
 import { checkParity, compareOutputs, randomData } from '@seqzoo/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -7,20 +7,10 @@ import type { FloatData } from '../scan/selective-scan-data.js';
 import { Mamba, type MambaState } from './mamba.js';
 import { importMamba, mambaConfigFromWeights, type WeightEntry } from './weights.js';
 
-/** Minimal F32-only safetensors reader (u64 LE header length, JSON header, data) for the fixture. */
-function readF32Safetensors(bytes: Uint8Array): Map<string, WeightEntry> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  const out = new Map<string, WeightEntry>();
-  for (const [name, e] of Object.entries<{ dtype: string; shape: number[]; data_offsets: [number, number] }>(
-    header,
-  )) {
-    if (name === '__metadata__') continue;
-    const raw = bytes.slice(8 + n + e.data_offsets[0], 8 + n + e.data_offsets[1]);
-    out.set(name, { data: new Float32Array(raw.buffer), shape: e.shape });
-  }
-  return out;
+/** The checkpoint through core's safetensors reader, as the README shows. */
+function readWeights(bytes: Uint8Array): Map<string, WeightEntry> {
+  const { tensors } = readSafetensors(bytes);
+  return new Map([...tensors].map(([k, t]) => [k, { data: toFloat32(t), shape: t.shape }]));
 }
 
 interface Rec {
@@ -30,7 +20,7 @@ interface Rec {
 const fixture: { x: Rec; y: Rec; convState: Rec; ssmState: Rec } = JSON.parse(
   readFileSync(new URL('./fixtures/mamba-block.json', import.meta.url), 'utf8'),
 );
-const weights = readF32Safetensors(
+const weights = readWeights(
   new Uint8Array(readFileSync(new URL('./fixtures/mamba-block.safetensors', import.meta.url))),
 );
 const f32 = (r: Rec): FloatData => ({ data: Float32Array.from(r.data), dims: r.dims });
