@@ -55,6 +55,18 @@ describe('ctcLossAsync', () => {
     );
   });
 
+  it('writes into a shared gradOut', async () => {
+    const o = batch();
+    const want = ctcLoss(o).grad as Float32Array;
+    const out = new Float32Array(new SharedArrayBuffer(4 * want.length)).fill(7);
+    const r = await ctcLossAsync({ ...o, gradOut: out });
+    expect(r.grad).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(want));
+    await expect(ctcLossAsync({ ...o, gradOut: new Float32Array(want.length) })).rejects.toThrow(
+      'ctcLossAsync: gradOut must live on a SharedArrayBuffer',
+    );
+  });
+
   it('rejects a bad thread count', async () => {
     await expect(ctcLossAsync({ ...batch(), threads: 0 })).rejects.toThrow(
       'ctcLossAsync: threads must be a positive integer, got 0',

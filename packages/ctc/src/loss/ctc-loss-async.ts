@@ -1,5 +1,5 @@
 import { ctcKernelRange } from './ctc-kernel.js';
-import { prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
+import { clearGradOut, prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
 import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
 import { createWasmExp, type ExpRow } from './wasm-exp.js';
 
@@ -100,7 +100,17 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
   const p = prepareCtcLoss('ctcLossAsync', options);
   const { T, N, C, inputLengths, targetLengths } = p.args;
   const losses = new Float64Array(new SharedArrayBuffer(8 * N));
-  const grad = p.wantGrad ? new Float32Array(new SharedArrayBuffer(4 * T * N * C)) : null;
+  let grad: Float32Array | null = null;
+  if (p.wantGrad && options.gradOut !== undefined) {
+    if (!(options.gradOut.buffer instanceof SharedArrayBuffer)) {
+      throw new Error(
+        'ctcLossAsync: gradOut must live on a SharedArrayBuffer (the worker threads write into it)',
+      );
+    }
+    grad = clearGradOut(options.gradOut, p);
+  } else if (p.wantGrad) {
+    grad = new Float32Array(new SharedArrayBuffer(4 * T * N * C));
+  }
 
   // Contiguous item ranges of similar cost (recursion ∝ T·S, dense softmax rows ∝ T·C).
   const dense = p.wantGrad && p.args.gradMode === 0 ? C / 4 : 0;

@@ -110,6 +110,13 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
   }
   // NaN / +Infinity inputs are reported by the kernel, whose first sweep reads every valid row.
 
+  const gradOut = o.gradOut;
+  if (gradOut !== undefined && (!(gradOut instanceof Float32Array) || gradOut.length !== T * N * C)) {
+    throw new Error(
+      `${fn}: gradOut must be a Float32Array of T·N·C = ${T * N * C} values for dims [${dims.join(', ')}], got ${gradOut instanceof Float32Array ? `length ${gradOut.length}` : typeof gradOut}`,
+    );
+  }
+
   const gradScale = new Float64Array(N);
   for (let n = 0; n < N; n++) {
     gradScale[n] = reduction === 'mean' ? 1 / (N * Math.max(targetLengths[n], 1)) : 1;
@@ -133,6 +140,20 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
     reduction,
     wantGrad: o.grad ?? true,
   };
+}
+
+/**
+ * Prepares a caller-provided gradient array: the kernel writes every entry of the rows within an
+ * input length in torch mode, so only the other rows need clearing then; in 'logProbs' mode it
+ * writes only the label entries, so everything is cleared.
+ */
+export function clearGradOut(out: Float32Array, p: PreparedCtc): Float32Array {
+  const { T, N, C, inputLengths, gradMode } = p.args;
+  if (gradMode !== 0) return out.fill(0);
+  for (let t = 0; t < T; t++) {
+    for (let n = 0; n < N; n++) if (t >= inputLengths[n]) out.fill(0, (t * N + n) * C, (t * N + n + 1) * C);
+  }
+  return out;
 }
 
 /** Applies the reduction to the per-item losses (float64 until the final rounding). */

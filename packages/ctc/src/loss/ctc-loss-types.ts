@@ -36,6 +36,13 @@ export interface CtcLossOptions {
   grad?: boolean;
   /** gradient convention, default 'logits' (torch's) */
   gradMode?: CtcGradMode;
+  /**
+   * Where to write the gradient ([T, N, C] floats; returned as `grad`). A training loop that
+   * passes the same array every step avoids allocating (and page-faulting in) a fresh one, which
+   * can cost as much as the loss itself for large inputs. `ctcLossAsync` needs it on a
+   * SharedArrayBuffer.
+   */
+  gradOut?: Float32Array;
 }
 
 export interface CtcLossResult {

@@ -203,6 +203,25 @@ describe('ctcLoss behaviour', () => {
     expect(b.grad).toEqual(a.grad);
   });
 
+  it('writes into a reused gradOut exactly what it would allocate', () => {
+    // variable lengths and an impossible item: every kind of row must be overwritten
+    const v = small.find((x) => x.name === 'variable-lengths') as SmallCase;
+    const imp = small.find((x) => x.name === 'impossible') as SmallCase;
+    for (const cc of [v, imp]) {
+      for (const gradMode of ['logits', 'logProbs'] as const) {
+        const base = { ...inputs(cc), gradMode };
+        const fresh = ctcLoss(base).grad as Float32Array;
+        const out = new Float32Array(fresh.length).fill(123.5);
+        const r = ctcLoss({ ...base, gradOut: out });
+        expect(r.grad).toBe(out);
+        expect(Array.from(out)).toEqual(Array.from(fresh));
+      }
+    }
+    expect(() => ctcLoss({ ...inputs(c), gradOut: new Float32Array(5) })).toThrow(
+      'ctcLoss: gradOut must be a Float32Array of T·N·C = 216 values for dims [12, 3, 6], got length 5',
+    );
+  });
+
   it('omits the gradient when grad is false', () => {
     expect(ctcLoss({ ...inputs(c), grad: false }).grad).toBeUndefined();
   });
