@@ -1,5 +1,6 @@
 import { LOG_ZERO, logAddExp } from './log-math.js';
 import type { PrefixScorer } from './prefix-scorer.js';
+import { TokenCandidates } from './token-candidates.js';
 
 /** Emission frames of a prefix's best alignment, newest first (shared, immutable). */
 interface Cell {
@@ -74,8 +75,7 @@ export class PrefixBeam {
   private beam: Node[];
   private stamp = 0;
   private touched: Node[] = [];
-  private readonly cand: Int32Array;
-  private readonly order: Int32Array;
+  private readonly cand: TokenCandidates;
   /** Σ of the scorers' bounds on one extension's context score (∞ when one has none). */
   private readonly gain: number;
   frames = 0;
@@ -88,8 +88,7 @@ export class PrefixBeam {
     root.vb = 0;
     root.inBeam = true;
     this.beam = [root];
-    this.cand = new Int32Array(cfg.C);
-    this.order = Int32Array.from({ length: cfg.C }, (_, i) => i);
+    this.cand = new TokenCandidates(cfg.C, cfg.blank, cfg.tokenTopK, cfg.tokenMinLogProb);
     this.gain = cfg.scorers.reduce((g, s) => g + (s.maxGain ?? Number.POSITIVE_INFINITY), 0);
   }
 
@@ -174,35 +173,14 @@ export class PrefixBeam {
     this.touched.push(n);
   }
 
-  /** Candidate tokens of a frame after top-k / threshold pruning (blank excluded). */
-  private candidates(row: Float32Array, off: number): number {
-    const { C, blank, tokenTopK, tokenMinLogProb } = this.cfg;
-    let best = -1;
-    for (let c = 0; c < C; c++) if (c !== blank && (best < 0 || row[off + c] > row[off + best])) best = c;
-    let n = 0;
-    if (tokenTopK >= C - 1) {
-      for (let c = 0; c < C; c++) {
-        if (c !== blank && (row[off + c] >= tokenMinLogProb || c === best)) this.cand[n++] = c;
-      }
-      return n;
-    }
-    const order = this.order;
-    for (let i = 0; i < C; i++) order[i] = i;
-    order.sort((a, b) => row[off + b] - row[off + a] || a - b);
-    for (let i = 0; i < C && n < tokenTopK; i++) {
-      const c = order[i];
-      if (c !== blank && (row[off + c] >= tokenMinLogProb || c === best)) this.cand[n++] = c;
-    }
-    return n;
-  }
-
   /** Consumes the frame `row[off .. off + C)`. */
   step(row: Float32Array, off: number): void {
     const t = this.frames++;
     const { blank } = this.cfg;
     this.stamp++;
     this.touched = [];
-    const nc = this.candidates(row, off);
+    const nc = this.cand.select(row, off);
+    const cand = this.cand.ids;
     const thr = this.threshold(row, off);
     const lpBlank = row[off + blank];
     for (const h of this.beam) {
@@ -227,7 +205,7 @@ export class PrefixBeam {
         }
       }
       for (let i = 0; i < nc; i++) {
-        const c = this.cand[i];
+        const c = cand[i];
         const lp = row[off + c];
         // A repeated token needs a blank in between: only alignments ending in blank extend.
         const p = c === h.token ? h.pb + lp : pt + lp;

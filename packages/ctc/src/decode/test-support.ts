@@ -105,3 +105,31 @@ export function bruteForce(
     .filter((e) => e.score > LOG_ZERO)
     .sort((x, y) => y.score - x.score);
 }
+
+// vocabulary: 0 blank, 1 'a', 2 'b', 3 '|'
+export const TEST_VOCAB = ['-', 'a', 'b', '|'];
+export const TEST_ARPA = `\\data\\
+ngram 1=5
+ngram 2=2
+
+\\1-grams:
+-1.0 </s>
+-99 <s> -0.5
+-0.3 ab -0.2
+-2.0 aa -0.1
+-1.5 <unk>
+
+\\2-grams:
+-0.1 <s> ab
+-0.2 ab </s>
+
+\\end\\
+`;
+
+export function wordsOf(seq: number[]): string[] {
+  return seq
+    .map((i) => TEST_VOCAB[i])
+    .join('')
+    .split('|')
+    .filter((w) => w !== '');
+}
