@@ -6,11 +6,13 @@
  * Inputs are regenerated on both sides from the shared seeded hash (hash-random.ts and
  * tools/ctc_loss_fixtures.py); targets have S labels, every item uses all T frames, reduction
  * 'mean', torch-convention gradient. torch runs with 2 threads (`torch.set_num_threads(2)`) in a
- * child process that serves single timed runs; ours runs on the calling thread (`ctcLoss`) or on 2
- * threads (`ctcLossAsync`, logProbs on a SharedArrayBuffer so the workers read them in place). The
- * three alternate run by run, so all see the same machine load; the table gives the minimum and the
- * median over `reps` runs, and speed-ups are ratios of minima (the median of the per-round ratios is
- * in the JSON). Torch is skipped when /usr/bin/python3 cannot import it.
+ * child process that serves single timed runs. Ours runs on the calling thread (`ctcLoss`), once
+ * allocating a fresh gradient array per call and once reusing one (`gradOut`, as a training loop
+ * would; torch's allocator reuses its memory too), and on 2 threads (`ctcLossAsync`, logProbs and
+ * gradOut on SharedArrayBuffers so the workers use them in place). All alternate run by run, so
+ * they see the same machine load; the table gives the minimum and the median over `reps` runs, and
+ * speed-ups are ratios of minima (medians of per-round ratios are in the JSON). Torch is skipped
+ * when /usr/bin/python3 cannot import it.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -88,23 +90,33 @@ const inputs = cases.map((c) => ({
 const shared = inputs.map((x) => {
   const logProbs = new Float32Array(new SharedArrayBuffer(x.logProbs.byteLength));
   logProbs.set(x.logProbs);
-  return { ...x, logProbs };
+  return { ...x, logProbs, gradOut: new Float32Array(new SharedArrayBuffer(x.logProbs.byteLength)) };
 });
+const reused = inputs.map((x) => ({ ...x, gradOut: new Float32Array(x.logProbs.length) }));
 
 const torch = await startTorch();
-const times = cases.map(() => ({ torch: [] as number[], sync: [] as number[], async: [] as number[] }));
+const times = cases.map(() => ({
+  torch: [] as number[],
+  fresh: [] as number[],
+  sync: [] as number[],
+  async: [] as number[],
+}));
 const losses = cases.map(() => ({ ours: Number.NaN, torch: Number.NaN }));
 
 for (let i = 0; i < cases.length; i++) {
   // warm-up: JIT, WASM compile, worker start-up, torch's allocator
   for (let r = 0; r < 3; r++) {
     ctcLoss(inputs[i]);
+    ctcLoss(reused[i]);
     await ctcLossAsync({ ...shared[i], threads: THREADS });
     await torch?.run(i);
   }
   for (let r = 0; r < reps; r++) {
     let t0 = performance.now();
     losses[i].ours = ctcLoss(inputs[i]).loss[0];
+    times[i].fresh.push(performance.now() - t0);
+    t0 = performance.now();
+    ctcLoss(reused[i]);
     times[i].sync.push(performance.now() - t0);
     t0 = performance.now();
     await ctcLossAsync({ ...shared[i], threads: THREADS });
@@ -130,13 +142,17 @@ const rows = cases.map((c, i) => {
   return {
     case: c.name,
     torchMs: min(t.torch),
+    freshMs: min(t.fresh),
     syncMs: min(t.sync),
     asyncMs: min(t.async),
     torchMedianMs: median(t.torch),
+    freshMedianMs: median(t.fresh),
     syncMedianMs: median(t.sync),
     asyncMedianMs: median(t.async),
+    speedupFresh: min(t.torch) / min(t.fresh),
     speedupSync: min(t.torch) / min(t.sync),
     speedupAsync: min(t.torch) / min(t.async),
+    medianRoundSpeedupFresh: median(t.torch.map((x, r) => x / t.fresh[r])),
     medianRoundSpeedupSync: median(t.torch.map((x, r) => x / t.sync[r])),
     medianRoundSpeedupAsync: median(t.torch.map((x, r) => x / t.async[r])),
     lossRelDiff: Math.abs(losses[i].ours - losses[i].torch) / Math.abs(losses[i].torch),
@@ -148,12 +164,12 @@ console.log(
   `CTC loss + gradient, reduction 'mean'; torch ${torch?.version ?? '(not available)'} with ${THREADS} threads; min (median) of ${reps} alternating runs`,
 );
 console.log(
-  '| case | torch ms | ctcLoss ms (1 thread) | ctcLossAsync ms (2 threads) | speed-up 1 thread | speed-up 2 threads |',
+  '| case | torch 2 thr ms | ctcLoss fresh grad ms | ctcLoss gradOut ms | ctcLossAsync 2 thr ms | speed-up fresh | speed-up gradOut | speed-up 2 thr |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.case} | ${f(r.torchMs)} (${f(r.torchMedianMs)}) | ${f(r.syncMs)} (${f(r.syncMedianMs)}) | ${f(r.asyncMs)} (${f(r.asyncMedianMs)}) | ${f(r.speedupSync, 2)}x | ${f(r.speedupAsync, 2)}x |`,
+    `| ${r.case} | ${f(r.torchMs)} (${f(r.torchMedianMs)}) | ${f(r.freshMs)} (${f(r.freshMedianMs)}) | ${f(r.syncMs)} (${f(r.syncMedianMs)}) | ${f(r.asyncMs)} (${f(r.asyncMedianMs)}) | ${f(r.speedupFresh, 2)}x | ${f(r.speedupSync, 2)}x | ${f(r.speedupAsync, 2)}x |`,
   );
 }
 console.log(
