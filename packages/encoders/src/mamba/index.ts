@@ -1,1 +1,7 @@
-export { MambaEncoder, type MambaEncoderConfig, MambaEncoderLayer, reversalMatrix } from './model.js';
+export {
+  MambaEncoder,
+  type MambaEncoderConfig,
+  MambaEncoderLayer,
+  reversalIndices,
+  reverseValid,
+} from './model.js';

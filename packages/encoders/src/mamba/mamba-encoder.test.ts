@@ -1,7 +1,7 @@
 import { infer, Rng, type TensorData } from '@seqzoo/core';
 import { checkParity, compareOutputs, Lambda, randomData } from '@seqzoo/core/testing';
 import { describe, expect, it } from 'vitest';
-import { MambaEncoder, reversalMatrix } from './model.js';
+import { MambaEncoder, reversalIndices, reverseValid } from './model.js';
 
 const encoder = (seed: number, bidirectional = true, subsamplingFactor = 4) =>
   new MambaEncoder(
@@ -51,18 +51,22 @@ describe('MambaEncoder', () => {
     });
   }
 
-  it('reverses each item’s valid frames and leaves padding in place', async () => {
-    const probe = new Lambda((x, lengths) => reversalMatrix(lengths, x), ['x', 'lengths'], ['p']);
-    const out = await infer(probe, {
-      x: randomData(new Rng(1), [2, 4, 1]),
-      lengths: { data: Int32Array.from([4, 2]), dims: [2] },
-    });
-    const source = (b: number) =>
-      Array.from({ length: 4 }, (_, t) =>
-        Array.from(out.p.data.slice((b * 4 + t) * 4, (b * 4 + t + 1) * 4)).indexOf(1),
-      );
-    expect(source(0)).toEqual([3, 2, 1, 0]);
-    expect(source(1)).toEqual([1, 0, 2, 3]);
+  it('reverses each item’s valid frames and leaves padding in place (twice = identity)', async () => {
+    const probe = new Lambda(
+      (x, lengths) => {
+        const idx = reversalIndices(lengths, x);
+        return [reverseValid(x, idx), reverseValid(reverseValid(x, idx), idx)];
+      },
+      ['x', 'lengths'],
+      ['once', 'twice'],
+    );
+    const x = { data: Float32Array.from([0, 1, 2, 3, 10, 11, 12, 13]), dims: [2, 4, 1] };
+    const lengths = { data: Int32Array.from([4, 2]), dims: [2] };
+    for (const backend of ['tfjs', 'onnx'] as const) {
+      const out = await infer(probe, { x, lengths }, { backend });
+      expect(Array.from(out.once.data)).toEqual([3, 2, 1, 0, 11, 10, 12, 13]);
+      expect(Array.from(out.twice.data)).toEqual(Array.from(x.data));
+    }
   });
 
   it('names bad configurations and inputs', async () => {

@@ -26,14 +26,14 @@ export interface MambaEncoderConfig {
 }
 
 interface MambaContext {
-  /** [B, T', T'] permutation reversing each item's valid frames (padding stays put), when bidirectional. */
+  /** int32 [B, T'] flat indices reversing each item's valid frames (padding stays put), when bidirectional. */
   reverse?: Tensor;
   /** bool [B, T', 1] true on valid frames. */
   valid: Tensor;
 }
 
 /**
- * One encoder layer: x + mixer(norm(x)) [+ R·mixer_bwd(R·norm(x)) with R reversing the valid frames].
+ * One encoder layer: x + mixer(norm(x)) [+ R(mixer_bwd(R(norm(x)))) with R reversing each item's valid frames].
  * Both directions are causal scans over a valid-frames-first layout, so padding never reaches a valid
  * frame. Names: `norm`, `mixer` (state-spaces/mamba `Block`), `mixer_bwd`.
  */
@@ -59,9 +59,8 @@ export class MambaEncoderLayer extends Module {
     const h = this.norm.forward(x);
     let y = ops.add(x, this.mixer.forward(h));
     if (this.mixer_bwd) {
-      if (!reverse)
-        throw new Error('MambaEncoderLayer: a bidirectional layer needs the reversal permutation');
-      y = ops.add(y, ops.matmul(reverse, this.mixer_bwd.forward(ops.matmul(reverse, h))));
+      if (!reverse) throw new Error('MambaEncoderLayer: a bidirectional layer needs the reversal indices');
+      y = ops.add(y, reverseValid(this.mixer_bwd.forward(reverseValid(h, reverse)), reverse));
     }
     return y;
   }
@@ -126,7 +125,7 @@ export class MambaEncoder extends Module implements LayeredEncoder<MambaContext>
     else x = (this.input_proj as Linear).forward(features);
     const keep = ops.lengthMask(lens, x); // [B, T']
     const context: MambaContext = { valid: ops.unsqueeze(keep, -1) };
-    if (this.config.bidirectional) context.reverse = reversalMatrix(lens, x);
+    if (this.config.bidirectional) context.reverse = reversalIndices(lens, x);
     return { x, lengths: lens, context };
   }
 
@@ -144,13 +143,20 @@ export class MambaEncoder extends Module implements LayeredEncoder<MambaContext>
 }
 
 /**
- * P [B, T, T] with P[b, t, s] = 1 where s = len_b − 1 − t for valid t (and s = t on padding), so
- * P·x reverses each item's valid frames in place; P is its own inverse. A matmul keeps it
- * differentiable and loop-free on both backends (gather has no per-batch indices in the op set).
+ * Flat row indices [B, T] that reverse each item's valid frames in place (padding frames map to
+ * themselves): row b·T + (len_b − 1 − t) for t < len_b, else b·T + t. Applying it twice is the
+ * identity. Used with a gather over the flattened [B·T, D] stream: linear in T and loop-free.
  */
-export function reversalMatrix(lengths: Tensor, like: Tensor): Tensor {
-  const t = ops.arange(like, 0, ops.sizeOf(like, 1)); // [T]
+export function reversalIndices(lengths: Tensor, like: Tensor): Tensor {
+  const steps = ops.sizeOf(like, 1);
+  const t = ops.arange(like, 0, steps); // [T]
   const len = ops.unsqueeze(lengths, -1); // [B, 1]
   const source = ops.where(ops.less(t, len), ops.sub(ops.sub(len, 1), t), t); // [B, T]
-  return ops.cast(ops.equal(ops.unsqueeze(source, -1), t), 'float32'); // [B, T, T]
+  const rowStart = ops.mul(ops.unsqueeze(ops.arange(like, 0, ops.sizeOf(like, 0)), -1), steps); // [B, 1]
+  return ops.add(source, rowStart);
+}
+
+/** x [B, T, D] with each item's valid frames reversed. */
+export function reverseValid(x: Tensor, indices: Tensor): Tensor {
+  return ops.gather(ops.reshape(x, [-1, ops.sizeOf(x, 2)]), indices, 0); // [B, T, D]
 }
