@@ -1,7 +1,8 @@
 import { exportOnnx, Rng } from '@seqzoo/core';
-import { checkParity, randomData } from '@seqzoo/core/testing';
+import { checkParity, Lambda, randomData } from '@seqzoo/core/testing';
 import { describe, expect, it } from 'vitest';
 import { FastConformer } from './model.js';
+import { relPositionalEmbedding, relShift } from './rel-attention.js';
 import { FastConformerStreamer } from './streaming.js';
 import { ConvSubsampling } from './subsampling.js';
 
@@ -21,6 +22,47 @@ const streamingConfig = {
 };
 
 describe('FastConformer tfjs/ONNX parity (checkParity)', () => {
+  it('rel_shift puts relative distance (query + cache) − key in column key, with and without a cache', async () => {
+    for (const [tq, tk] of [
+      [5, 5],
+      [3, 7],
+    ]) {
+      // Row r of the descending table holds position tk − 1 − r; scores = that position for every query.
+      const positions = {
+        data: Float32Array.from({ length: tq * (2 * tk - 1) }, (_, k) => tk - 1 - (k % (2 * tk - 1))),
+        dims: [1, 1, tq, 2 * tk - 1],
+      };
+      const shift = new Lambda(
+        (x) => relShift(x, tk),
+        ['x'],
+        ['y'],
+        () => ({}),
+      );
+      const { tfjs } = await checkParity(shift, { x: positions });
+      const cache = tk - tq;
+      for (let i = 0; i < tq; i++)
+        for (let j = 0; j < tk; j++) expect(tfjs.y.data[i * tk + j]).toBe(i + cache - j);
+    }
+  });
+
+  it("the relative position table is NeMo's interleaved sin/cos over positions L−1 … −(L−1)", async () => {
+    const table = new Lambda(
+      (x) => relPositionalEmbedding(x, 4, 6),
+      ['x'],
+      ['pe'],
+      () => ({}),
+    );
+    const { tfjs } = await checkParity(table, { x: randomData(rng, [1, 4, 6]) });
+    expect(tfjs.pe.dims).toEqual([1, 7, 6]);
+    for (let r = 0; r < 7; r++) {
+      for (let m = 0; m < 3; m++) {
+        const angle = (3 - r) * Math.exp((-2 * m * Math.log(10000)) / 6);
+        expect(tfjs.pe.data[r * 6 + 2 * m]).toBeCloseTo(Math.sin(angle), 5);
+        expect(tfjs.pe.data[r * 6 + 2 * m + 1]).toBeCloseTo(Math.cos(angle), 5);
+      }
+    }
+  });
+
   for (const causal of [false, true]) {
     it(`dw_striding subsampling (${causal ? 'causal' : 'symmetric'}) with padded items`, async () => {
       const sub = new ConvSubsampling(20, 24, 6, 8, causal, rng);
