@@ -152,11 +152,12 @@ export class BeamDecoder {
     return this.beam.frames;
   }
 
-  /** Consumes the frame `data[off .. off + C)`. */
-  push(data: Float32Array, off: number): void {
+  /** Consumes the frame `data[off .. off + C)`; `where` prefixes NaN errors (e.g. the batch item). */
+  push(data: Float32Array, off: number, where = ''): void {
     for (let c = 0; c < this.C; c++) {
-      if (Number.isNaN(data[off + c]))
-        checkFrameFinite(this.fn, data.subarray(off, off + this.C), this.frames);
+      if (Number.isNaN(data[off + c])) {
+        checkFrameFinite(this.fn, data.subarray(off, off + this.C), this.frames, where);
+      }
     }
     if (this.measure) this.conf.push(this.measure(data, off));
     this.beam.step(data, off);

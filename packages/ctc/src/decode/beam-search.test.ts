@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beamSearch, beamSearchSync } from './beam-search.js';
+import { beamSearch, beamSearchBatch, beamSearchBatchSync, beamSearchSync } from './beam-search.js';
 import { greedyDecode } from './greedy.js';
 import { Hotwords } from './hotwords.js';
 import { wordLmScorer } from './lm-scorer.js';
@@ -149,6 +149,42 @@ describe('beamSearch confidence and words', () => {
     const conf = (p: number) => (p * 4 - 1) / 3; // NeMo max_prob, α = 1, V = 4
     expect(Array.from(h.tokenConfidence!)).toEqual([conf(0.7), conf(0.7), conf(0.6)].map(Math.fround));
     expect(Array.from(h.wordConfidence!)).toEqual([conf(0.7), conf(0.6)].map(Math.fround));
+  });
+});
+
+describe('beamSearchBatch', () => {
+  it('decodes each item of [T, N, C] as beamSearch does on that item', async () => {
+    const T = 10;
+    const N = 3;
+    const C = 4;
+    const data = randomLogProbs(T * N, C, 21, 2);
+    const lengths = [10, 6, 0];
+    const out = await beamSearchBatch({ logProbs: data, dims: [T, N, C], lengths, beamWidth: 4, blank: 3 });
+    expect(out).toHaveLength(N);
+    for (let n = 0; n < N; n++) {
+      const item = new Float32Array(T * C);
+      for (let t = 0; t < T; t++) item.set(data.subarray((t * N + n) * C, (t * N + n + 1) * C), t * C);
+      expect(out[n]).toEqual(
+        beamSearchSync({ logProbs: item, dims: [T, C], length: lengths[n], beamWidth: 4, blank: 3 }),
+      );
+    }
+    expect(out[2]).toHaveLength(1); // only the empty hypothesis, score 0
+    expect(out[2][0].score).toBe(0);
+  });
+
+  it('explains bad batches', () => {
+    const data = randomLogProbs(4, 3, 2);
+    expect(() =>
+      beamSearchBatchSync({ logProbs: data, dims: [2, 2, 3], lengths: [2], beamWidth: 2 }),
+    ).toThrow('beamSearchBatch: lengths has 1 entries but dims [T, N, C] = [2, 2, 3] need N = 2');
+    expect(() =>
+      beamSearchBatchSync({ logProbs: data, dims: [2, 2, 3], lengths: [2, 3], beamWidth: 2 }),
+    ).toThrow('beamSearchBatch: lengths[1] = 3 is out of range [0, T = 2]');
+    const bad = data.slice();
+    bad[(1 * 2 + 1) * 3] = Number.NaN;
+    expect(() => beamSearchBatchSync({ logProbs: bad, dims: [2, 2, 3], beamWidth: 2 })).toThrow(
+      'beamSearchBatch: batch item 1: logProbs[t = 1, c = 0] is NaN',
+    );
   });
 });
 

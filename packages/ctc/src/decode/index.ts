@@ -5,7 +5,14 @@ export {
   type BeamHypothesis,
   type BeamLmOptions,
 } from './beam-decoder.js';
-export { type BeamSearchOptions, beamSearch, beamSearchSync } from './beam-search.js';
+export {
+  type BeamSearchBatchOptions,
+  type BeamSearchOptions,
+  beamSearch,
+  beamSearchBatch,
+  beamSearchBatchSync,
+  beamSearchSync,
+} from './beam-search.js';
 export {
   aggregate,
   type ConfidenceAggregation,

@@ -8,7 +8,11 @@ export interface PosteriorChunk {
   dims: readonly number[];
 }
 
-/** A partial result: tokens that later chunks cannot change, with their frames. */
+/**
+ * A partial result: tokens that later chunks cannot change, with their frames. Greedy frames are final
+ * too; beam search frames are those of the current best alignment and may still move by a few frames
+ * when later input changes which alignment is best.
+ */
 export interface StablePrefix {
   tokens: Int32Array;
   timesteps: Int32Array;
