@@ -384,8 +384,11 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       }
     }
 
-    // Backward pass (beta' excludes the emission at t) fused with the gradient rows. beta' is
-    // rescaled through the emissions it multiplies next (by 1/max), like alpha.
+    // Backward pass (beta' excludes the emission at t), fused with the occupancies and the
+    // gradient rows: each step computes beta'_{t-1} and, while it is in registers, the occupancy
+    // alpha·beta' of frame t-1. beta' is rescaled through the emissions it multiplies next (by
+    // 1/max), like alpha; normalising occupancies per frame cancels all scales. Only the states of
+    // the forward pass's band are visited.
     if (ok && grad !== null) {
       if (betaCur.length < S) {
         betaCur = new Float64Array(2 * S);
@@ -394,30 +397,20 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       betaCur.fill(0, 0, S);
       betaCur[S - 1] = 1;
       if (S > 1) betaCur[S - 2] = 1;
-      let bmax = 1;
-      for (let t = Tn - 1; t >= 0; t--) {
-        const q = t * S;
-        const sMax = Math.min(S, 2 * t + 2);
-        // Occupancy is proportional to alpha·beta'; normalising per frame cancels all scales.
-        let zb = 0;
-        let z = 0;
-        const sLo = Math.max(0, S - 2 * (Tn - t)) & ~1; // the forward pass's band
-        for (let s = sLo; s < sMax; s += 2) zb += alpha[q + s] * betaCur[s];
-        for (let s = sLo + 1; s < sMax; s += 2) {
-          const g = alpha[q + s] * betaCur[s];
-          occ[(s + 1) >> 1] = g;
-          z += g;
-        }
-        for (let s = 1; s < sLo; s += 2) occ[(s + 1) >> 1] = 0;
-        for (let s = sMax + 1; s < S; s += 2) occ[(s + 1) >> 1] = 0;
+      // occupancy of the last frame: only the two final states have beta' = 1
+      {
+        const q = (Tn - 1) * S;
+        occ.fill(0, 0, L1);
+        const zb = alpha[q + S - 1];
+        const zl = S > 1 ? alpha[q + S - 2] : 0;
         occ[0] = zb;
-        z += zb;
-        if (!(z > 0) || z === Number.POSITIVE_INFINITY) {
-          ok = false;
-          break;
-        }
-        writeRow(g0 + t * L1, t * L1, pFactor[t], L, w, 1 / z);
-        if (t === 0) break;
+        if (S > 1) occ[L] = zl;
+        const z = zb + zl;
+        if (!(z > 0) || z === Number.POSITIVE_INFINITY) ok = false;
+        else writeRow(g0 + (Tn - 1) * L1, (Tn - 1) * L1, pFactor[Tn - 1], L, w, 1 / z);
+      }
+      let bmax = 1;
+      for (let t = Tn - 1; t >= 1 && ok; t--) {
         const e = t * L1;
         if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
           ok = false;
@@ -425,25 +418,30 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         }
         const ib = 1 / bmax;
         const eb = emit[e] * ib;
+        const q = (t - 1) * S; // alpha of frame t-1
+        const sLoA = Math.max(0, S - 2 * (Tn - t + 1)) & ~1; // band of frame t-1
+        const sB = Math.max(0, sLoA - 2); // lowest beta' the next step reads
         // u(s) = beta'_t(s)·E_t(s); beta'_{t-1}(2i) = u(2i) + u(2i+1),
-        // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3). Frame t-1 only needs the
-        // states that alpha reaches, s < 2t (the forward pass's band).
+        // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3); s < 2t only.
         let uNext: number;
         let uNext2 = 0;
         let bmaxNext = 0;
-        let sStart: number;
+        let zb = 0;
+        let z = 0;
+        let s: number;
         if (2 * t >= S) {
           uNext = betaCur[S - 1] * eb; // u(S-1), a blank
           betaNext[S - 1] = uNext;
           bmaxNext = uNext;
-          sStart = S - 2;
+          zb = alpha[q + S - 1] * uNext;
+          s = S - 2;
         } else {
           uNext = betaCur[2 * t] * eb;
           uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] * ib : 0;
-          sStart = 2 * t - 1;
+          s = 2 * t - 1;
         }
-        for (let s = sStart; s >= 0; s -= 2) {
-          // s is odd (label state), s - 1 even (blank)
+        // pairs (label s, blank s-1) inside the band, with their occupancies
+        for (; s > sLoA; s -= 2) {
           const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
           const bOdd = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
           betaNext[s] = bOdd;
@@ -452,9 +450,34 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           betaNext[s - 1] = bEven;
           if (bOdd > bmaxNext) bmaxNext = bOdd;
           if (bEven > bmaxNext) bmaxNext = bEven;
+          const g = alpha[q + s] * bOdd;
+          occ[(s + 1) >> 1] = g;
+          z += g;
+          zb += alpha[q + s - 1] * bEven;
           uNext = uEven;
           uNext2 = uOdd;
         }
+        // the pair just below the band (read by the next step), then two zeros under it
+        for (; s > sB; s -= 2) {
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
+          betaNext[s] = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
+          const uEven = betaCur[s - 1] * eb;
+          betaNext[s - 1] = uEven + uOdd;
+          uNext = uEven;
+          uNext2 = uOdd;
+        }
+        if (sB >= 1) betaNext[sB - 1] = 0;
+        if (sB >= 2) betaNext[sB - 2] = 0;
+        const sMaxPrev = Math.min(S, 2 * t);
+        for (let k = 1; k < sLoA; k += 2) occ[(k + 1) >> 1] = 0;
+        for (let k = sMaxPrev + 1; k < S; k += 2) occ[(k + 1) >> 1] = 0;
+        occ[0] = zb;
+        z += zb;
+        if (!(z > 0) || z === Number.POSITIVE_INFINITY) {
+          ok = false;
+          break;
+        }
+        writeRow(g0 + (t - 1) * L1, (t - 1) * L1, pFactor[t - 1], L, w, 1 / z);
         bmax = bmaxNext;
         const tmp = betaCur;
         betaCur = betaNext;
