@@ -148,6 +148,11 @@ describe('forcedAlign', () => {
     const res = forcedAlign({ logProbs: lp, dims: [4, C], targets: Int32Array.from([1, 2]) });
     // Every path ties; the earliest arrival then staying wins: 1 2 2 2.
     expect(Array.from(res.path)).toEqual([1, 2, 2, 2]);
+    // On the first token too: 1 1 1, not 0 0 1.
+    const flat = new Float32Array(3 * C).fill(Math.log(1 / C));
+    expect(
+      Array.from(forcedAlign({ logProbs: flat, dims: [3, C], targets: Int32Array.from([1]) }).path),
+    ).toEqual([1, 1, 1]);
     // A tie at a blank state (stay on blank vs. step from the token) also stays: 1 0 0, not 1 1 0.
     const u = Math.log(1 / 3);
     const lp2 = Float32Array.from([u, u, u, u, u, u, Math.log(0.8), Math.log(0.1), Math.log(0.1)]);
