@@ -81,11 +81,15 @@ export function linearScan(logA: Tensor, b: Tensor, options: LinearScanOptions =
   const la = ops.reshape(ops.pad(la0, [[0, extra]]), [...lead, n, c]); // [..., n, c]
   const bc = ops.reshape(ops.pad(b, [[0, extra]]), [...lead, n, c]); // [..., n, c]
   const s = ops.cumsum(la, -1); // [..., n, c] cumulative log-decay inside each chunk
-  const idx = ops.arange(b, 0, c);
-  const causal = ops.lessEqual(ops.unsqueeze(idx, 0), ops.unsqueeze(idx, 1)); // [c(t), c(s)]: s <= t
+  // Additive mask (0 on s <= t, NEG above): exp(S_t − S_s + NEG) is exactly 0 and never inf, and an
+  // add is cheaper than a broadcast where. Masking happens before the exp.
+  const maskData = new Float32Array(c * c);
+  for (let t = 0; t < c; t++) for (let u = t + 1; u < c; u++) maskData[t * c + u] = NEG;
+  const mask = ops.constant(b, maskData, [c, c]); // [c(t), c(s)]
   const diff = ops.sub(ops.unsqueeze(s, -1), ops.unsqueeze(s, -2)); // [..., n, c, c]: S_t − S_s
-  const decay = ops.exp(ops.where(causal, diff, NEG));
-  const local = ops.squeeze(ops.matmul(decay, ops.unsqueeze(bc, -1)), -1); // [..., n, c] from a zero start
+  const decay = ops.exp(ops.add(diff, mask));
+  // A multiply-and-sum beats a batched matmul of many tiny [c, c] @ [c, 1] products.
+  const local = ops.sum(ops.mul(decay, ops.unsqueeze(bc, -2)), -1); // [..., n, c] from a zero start
   // Chunk summaries and the prefix scan across chunks.
   const total = ops.squeeze(ops.slice(s, -1, c - 1, c), -1); // [..., n]
   const end = ops.squeeze(ops.slice(local, -1, c - 1, c), -1); // [..., n]
