@@ -123,6 +123,15 @@ describe('NgramLm', () => {
     expect(noUnk.score(['<s>'], 'dog').log10).toBeCloseTo(-0.6 + -7, 12);
   });
 
+  it('finds words by prefix', () => {
+    expect(lm.hasPrefix('ca')).toBe(true);
+    expect(lm.hasPrefix('sat')).toBe(true);
+    expect(lm.hasPrefix('sate')).toBe(false);
+    expect(lm.hasPrefix('<')).toBe(false); // <s>, </s> and <unk> are not words
+    expect(lm.hasPrefix('zz')).toBe(false);
+    expect(lm.maxLog10).toBeCloseTo(-0.1 + 2 * 0, 12); // no positive back-off weights
+  });
+
   it('scores whole sentences with <s> and </s>', () => {
     expect(lm.sentenceLog10Prob(['the', 'cat', 'sat'])).toBeCloseTo(-0.3 - 0.1 - 0.2 - 0.4, 12);
     expect(lm.sentenceLog10Prob([])).toBeCloseTo(-0.6 + -1.0, 12);

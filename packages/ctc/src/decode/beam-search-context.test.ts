@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beamSearchSync } from './beam-search.js';
+import { wordLmScorer } from './lm-scorer.js';
 import { LN10 } from './log-math.js';
 import { NgramLm } from './ngram-lm.js';
 import {
@@ -99,6 +100,66 @@ describe('beamSearch with an n-gram LM', () => {
     });
     expect(best.words).toEqual(['ab', 'b']);
     close(best.contextScore, LN10 * (-0.5 + -1 + -0.2));
+  });
+});
+
+describe('partial-word scoring', () => {
+  const lm = NgramLm.fromArpa(TEST_ARPA);
+
+  it('charges unkScoreOffset while no LM word starts with the partial word, and takes it back', () => {
+    const opts = { alpha: 1, unkScoreOffset: -10, scorePartialWords: true };
+    const sc = wordLmScorer(lm, { vocabulary: TEST_VOCAB }, opts);
+    const plain = wordLmScorer(lm, { vocabulary: TEST_VOCAB }, { ...opts, scorePartialWords: false });
+    const run = (s: typeof sc, seq: number[]) => {
+      let st = s.initial();
+      const deltas: number[] = [];
+      for (const t of seq) {
+        const r = s.extend(st, t);
+        deltas.push(r.score);
+        st = r.state;
+      }
+      return { deltas, total: deltas.reduce((a, b) => a + b, 0) + s.finish(st) };
+    };
+    // "b…" starts no LM word: charged; "a…" starts "ab" and "aa": free.
+    expect(run(sc, [2]).deltas).toEqual([-10]);
+    expect(run(sc, [1]).deltas).toEqual([0]);
+    expect(run(sc, [1, 2]).deltas).toEqual([0, 0]);
+    // "bb" is still charged once; the delimiter completes the OOV word "bb" and takes the charge back.
+    const bb = run(sc, [2, 2, 3, 1]);
+    expect(bb.deltas[1]).toBe(0);
+    expect(bb.deltas[2]).toBeCloseTo(run(plain, [2, 2, 3]).deltas[2] + 10, 9);
+    for (const seq of [[2], [2, 2, 3, 1], [1, 2, 3, 2, 1], [3, 2, 1]]) {
+      expect(run(sc, seq).total).toBeCloseTo(run(plain, seq).total, 9);
+    }
+  });
+
+  it('keeps in-vocabulary partial words in a narrow beam', () => {
+    const lp = fromProbs([
+      [0.05, 0.45, 0.5, 0],
+      [0.1, 0.05, 0.85, 0],
+    ]);
+    const base = { logProbs: lp, dims: [2, 4], beamWidth: 1, vocabulary: TEST_VOCAB } as const;
+    const lmOpts = { model: lm, alpha: 1, unkScoreOffset: -10 };
+    expect(beamSearchSync({ ...base, lm: lmOpts })[0].words).toEqual(['b']);
+    expect(beamSearchSync({ ...base, lm: { ...lmOpts, scorePartialWords: true } })[0].words).toEqual(['ab']);
+  });
+
+  it('leaves final scores unchanged when the beam keeps every prefix', () => {
+    const lp = randomLogProbs(4, 4, 61, 1);
+    const run = (scorePartialWords: boolean) =>
+      beamSearchSync({
+        logProbs: lp,
+        dims: [4, 4],
+        beamWidth: 10_000,
+        vocabulary: TEST_VOCAB,
+        lm: { model: lm, alpha: 0.8, unkScoreOffset: -3, scorePartialWords },
+      });
+    const a = run(false);
+    const b = run(true);
+    const key = (t: Int32Array) => Array.from(t).join(',');
+    const scores = new Map(a.map((h) => [key(h.tokens), h.score]));
+    expect(b).toHaveLength(a.length);
+    for (const h of b) close(h.score, scores.get(key(h.tokens))!);
   });
 });
 

@@ -13,12 +13,21 @@ export interface LmFusionOptions {
   unkScoreOffset?: number;
   /** Score `</s>` when the hypothesis ends (default true). */
   scoreEos?: boolean;
+  /**
+   * Word level: while a word is unfinished and no LM word starts with it, the prefix carries
+   * `unkScoreOffset` (pyctcdecode's partial-word check); the charge is taken back when the word is
+   * complete and scored in full, so final scores do not change, only which prefixes the beam keeps.
+   * Default false.
+   */
+  scorePartialWords?: boolean;
 }
 
 interface WordLmState {
   lm: NgramState;
   /** Text of the unfinished word. */
   partial: string;
+  /** Charge carried for the unfinished word (0, or unkScoreOffset when no LM word starts with it). */
+  pen: number;
 }
 
 function weights(o: LmFusionOptions, lm: NgramLm) {
@@ -41,23 +50,32 @@ export function wordLmScorer(
 ): PrefixScorer<WordLmState> {
   const rule = makeWordRule(words);
   const w = weights(options, lm);
+  const partialCheck = (options.scorePartialWords ?? false) && w.unk !== 0;
+  const pen = (partial: string) => (partialCheck && partial !== '' && !lm.hasPrefix(partial) ? w.unk : 0);
   const scoreWord = (state: NgramState, word: string) => {
     const r = lm.score(state, word);
     return { state: r.state, score: w.a * r.log10 + w.beta + (r.oov ? w.unk : 0) };
   };
+  const unit = Math.max(0, w.unitMax);
   return {
-    maxGain: Math.max(0, w.unitMax),
-    initial: () => ({ lm: lm.begin(), partial: '' }),
+    // A step may score a word, take back a partial charge and start a new one.
+    maxGain: partialCheck ? unit + Math.abs(w.unk) : unit,
+    initial: () => ({ lm: lm.begin(), partial: '', pen: 0 }),
     extend(s, token) {
       const kind = rule.kind[token];
-      if (kind === 0) return { state: { lm: s.lm, partial: s.partial + rule.text[token] }, score: 0 };
+      if (kind === 0) {
+        const partial = s.partial + rule.text[token];
+        const p = pen(partial);
+        return { state: { lm: s.lm, partial, pen: p }, score: p - s.pen };
+      }
       const next = kind === 2 ? rule.text[token] : '';
-      if (s.partial === '') return { state: { lm: s.lm, partial: next }, score: 0 };
+      const p = pen(next);
+      if (s.partial === '') return { state: { lm: s.lm, partial: next, pen: p }, score: p - s.pen };
       const r = scoreWord(s.lm, s.partial);
-      return { state: { lm: r.state, partial: next }, score: r.score };
+      return { state: { lm: r.state, partial: next, pen: p }, score: r.score - s.pen + p };
     },
     finish(s) {
-      let score = 0;
+      let score = -s.pen;
       let state = s.lm;
       if (s.partial !== '') {
         const r = scoreWord(state, s.partial);

@@ -17,6 +17,7 @@ export class NgramLm {
   readonly order: number;
   private readonly unk: number;
   private readonly hasUnk: boolean;
+  private sorted: string[] | undefined;
 
   constructor(
     readonly model: ArpaModel,
@@ -44,6 +45,22 @@ export class NgramLm {
       }
     }
     return p + (this.order - 1) * bo;
+  }
+
+  /** Whether some word of the model (not `<s>`, `</s>`, `<unk>`) starts with `prefix`. */
+  hasPrefix(prefix: string): boolean {
+    this.sorted ??= [...this.model.ngrams[0].keys()]
+      .filter((w) => w !== '<s>' && w !== '</s>' && w !== '<unk>')
+      .sort();
+    const words = this.sorted;
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (words[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < words.length && words[lo].startsWith(prefix);
   }
 
   /** Whether `word` is a unigram of the model. */
