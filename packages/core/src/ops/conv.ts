@@ -101,6 +101,17 @@ function convNd(
   return wrap(x.backend, x.backend.conv(x, w, b, attrs), out, 'float32');
 }
 
+/** Weight and optional bias as tensors on the input's backend. */
+function operands(
+  op: string,
+  x: Tensor,
+  weight: TensorLike,
+  bias?: TensorLike,
+): [Tensor, Tensor | undefined] {
+  const backend = backendOf(op, [x]);
+  return [lift(backend, weight, 'float32'), bias === undefined ? undefined : lift(backend, bias, 'float32')];
+}
+
 /** 1-D convolution, PyTorch layout: input [B, Cin, T], weight [Cout, Cin/groups, K]. */
 export function conv1d(
   x: Tensor,
@@ -108,9 +119,7 @@ export function conv1d(
   bias?: TensorLike,
   options: Conv1dOptions = {},
 ): Tensor {
-  const backend = backendOf('conv1d', [x]);
-  const w = lift(backend, weight, 'float32');
-  const b = bias === undefined ? undefined : lift(backend, bias, 'float32');
+  const [w, b] = operands('conv1d', x, weight, bias);
   const stride = options.stride ?? 1;
   const dilation = options.dilation ?? 1;
   const pads = resolvePadding(options.padding ?? 0, w.shape[2] as number, dilation, stride, 'conv1d');
@@ -124,9 +133,7 @@ export function conv2d(
   bias?: TensorLike,
   options: Conv2dOptions = {},
 ): Tensor {
-  const backend = backendOf('conv2d', [x]);
-  const w = lift(backend, weight, 'float32');
-  const b = bias === undefined ? undefined : lift(backend, bias, 'float32');
+  const [w, b] = operands('conv2d', x, weight, bias);
   const pair = (v: number | readonly [number, number] | undefined, d: number): [number, number] =>
     v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   const stride = pair(options.stride, 1);
