@@ -5,7 +5,8 @@ ESPnet is not a Debian package, so this is our own small PyTorch model written f
 transformer attention / embedding / subsampling / positionwise_feed_forward modules) with ESPnet's
 module attribute names, so `state_dict()` keys are exactly those of an ESPnet encoder. Run with
 
-    /usr/bin/python3 tools/branchformer_fixtures.py
+    /usr/bin/python3 tools/branchformer_fixtures.py            # writes the test fixtures
+    /usr/bin/python3 tools/branchformer_fixtures.py bench DIR  # recipe-size weights + torch.onnx exports
 
 Each fixture is `<name>.safetensors` (the encoder state dict with ESPnet's `encoder.` prefix, as an
 ESPnet model checkpoint holds it, plus a stray `ctc.ctc_lo.weight` the importer must skip) and
@@ -16,6 +17,7 @@ import json
 import math
 import os
 import struct
+import sys
 
 import torch
 from torch import nn
@@ -45,10 +47,8 @@ def write_safetensors(path, tensors):
 def sinusoid(positions, d):
     """Interleaved sin/cos rows PE(r)[2m] = sin(r w_m), PE(r)[2m+1] = cos(r w_m), w_m = 10000^(-2m/d)."""
     div = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * -(math.log(10000.0) / d))
-    pe = torch.zeros(len(positions), d)
-    pe[:, 0::2] = torch.sin(positions[:, None] * div)
-    pe[:, 1::2] = torch.cos(positions[:, None] * div)
-    return pe
+    angles = positions[:, None] * div
+    return torch.stack([torch.sin(angles), torch.cos(angles)], dim=-1).reshape(-1, d)  # traceable
 
 
 def layer_norm(d):
@@ -294,7 +294,49 @@ BASE = {'inputSize': 12, 'outputSize': 16, 'attentionHeads': 2, 'attentionLayerT
         'gateActivation': 'identity', 'numBlocks': 2, 'inputLayer': 'conv2d'}
 
 
+# ESPnet's public recipe sizes [E-ebf256, E-bf256] for the benchmark (10 s of 80-bin log-mel).
+BENCH = {
+    'e_branchformer': {'inputSize': 80, 'outputSize': 256, 'attentionHeads': 4, 'attentionLayerType': 'rel_selfattn',
+                       'posEncLayerType': 'rel_pos', 'cgmlpLinearUnits': 1024, 'cgmlpConvKernel': 31,
+                       'useLinearAfterConv': False, 'gateActivation': 'identity', 'numBlocks': 12,
+                       'inputLayer': 'conv2d', 'useFfn': True, 'macaronFfn': True, 'linearUnits': 1024,
+                       'mergeConvKernel': 31},
+    'branchformer': {'inputSize': 80, 'outputSize': 256, 'attentionHeads': 4, 'attentionLayerType': 'rel_selfattn',
+                     'posEncLayerType': 'rel_pos', 'cgmlpLinearUnits': 2048, 'cgmlpConvKernel': 31,
+                     'useLinearAfterConv': False, 'gateActivation': 'identity', 'numBlocks': 24,
+                     'inputLayer': 'conv2d', 'mergeMethod': 'concat'},
+}
+
+
+def bench(out_dir, frames=1000):
+    """The benchmark's anchor: the same weights through torch's own ONNX exporter."""
+    os.makedirs(out_dir, exist_ok=True)
+    for kind, c in BENCH.items():
+        torch.manual_seed(1234)
+        model = Encoder(c, kind).eval()
+        name = kind.replace('_', '-')
+        write_safetensors(os.path.join(out_dir, f'{name}-bench.safetensors'), model.state_dict())
+        features = torch.randn(1, frames, c['inputSize'], generator=torch.Generator().manual_seed(7))
+        lengths = torch.tensor([frames], dtype=torch.int32)
+        torch.onnx.export(
+            model, (features, lengths), os.path.join(out_dir, f'{name}-torch.onnx'),
+            input_names=['features', 'lengths'], output_names=['encoded', 'encodedLengths'],
+            dynamic_axes={'features': {0: 'batch', 1: 'time'}, 'lengths': {0: 'batch'},
+                          'encoded': {0: 'batch', 1: 'time'}},
+            opset_version=17,
+        )
+        with torch.no_grad():
+            encoded, _ = model(features, lengths)
+        with open(os.path.join(out_dir, f'{name}-bench.json'), 'w') as f:
+            json.dump({'kind': kind, 'config': c, 'features': features.flatten().tolist(), 'frames': frames,
+                       'encodedHead': encoded.flatten()[:64].tolist()}, f)
+        print(f'wrote {out_dir}/{name}-torch.onnx and {name}-bench.safetensors')
+
+
 def main():
+    if len(sys.argv) >= 2 and sys.argv[1] == 'bench':
+        bench(sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, '..', 'bench', 'out'))
+        return
     os.makedirs(FIXTURES, exist_ok=True)
     fixture('bf-concat-relpos', 'branchformer', {**BASE, 'mergeMethod': 'concat'}, [41, 30, 17], 41, 10)
     fixture('bf-learned-ave-abspos', 'branchformer',
