@@ -55,7 +55,9 @@ function tokenStep(
   const x0 = prev[s];
   const x1 = prev[s - 1];
   const x2 = prev[s - 2] + skipMask;
+  // biome-ignore lint/complexity/useMathMinMax: the ternary is measurably faster than Math.max in V8
   const m01 = x1 > x0 ? x1 : x0;
+  // biome-ignore lint/complexity/useMathMinMax: the ternary is measurably faster than Math.max in V8
   const v = (x2 > m01 ? x2 : m01) + emission;
   cur[s] = float32 ? Math.fround(v) : v;
   back[base + s] = x2 > m01 ? 2 : x1 > x0 ? 1 : 0;
@@ -126,6 +128,7 @@ export function viterbiAlign(
       // The first token: no skip into it.
       const x0 = prev[1];
       const x1 = prev[0];
+      // biome-ignore lint/complexity/useMathMinMax: the ternary is measurably faster than Math.max in V8
       const v = (x1 > x0 ? x1 : x0) + data[row + label[1]];
       cur[1] = float32 ? Math.fround(v) : v;
       back[base + 1] = x1 > x0 ? 1 : 0;
@@ -143,6 +146,7 @@ export function viterbiAlign(
     for (; s < hi; s += 2) {
       const x0 = prev[s];
       const x1 = prev[s - 1];
+      // biome-ignore lint/complexity/useMathMinMax: the ternary is measurably faster than Math.max in V8
       const v = (x1 > x0 ? x1 : x0) + lb;
       cur[s] = float32 ? Math.fround(v) : v;
       back[base + s] = x1 > x0 ? 1 : 0;
