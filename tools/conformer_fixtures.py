@@ -1,5 +1,4 @@
-"""Reference fixtures for @seqzoo/encoders' torchaudio Conformer (and the ESPnet-style Conv2dSubsampling
-front-end), and the ONNX anchor for the Conformer benchmark.
+"""Reference fixtures for @seqzoo/encoders' torchaudio Conformer, and the ONNX anchor for its benchmark.
 
 Run with Debian's torch (/usr/bin/python3, torch 1.13 + torchaudio 0.13):
 
@@ -102,42 +101,6 @@ def fixture(name, cfg, lengths, seed):
     print(f'{name}: {sum(p.numel() for p in model.parameters())} parameters, features {list(features.shape)}')
 
 
-def subsampling_fixture(name, factor, feat, odim, lengths, seed):
-    """ESPnet-style Conv2dSubsampling (k3 stride-2 convs + ReLU, then Linear), written here in plain torch
-    (espnet is not installed) with ESPnet's parameter names and its mask-slicing length rule."""
-    torch.manual_seed(seed)
-    stages = 2 if factor == 4 else 3
-    layers = []
-    for i in range(stages):
-        layers += [torch.nn.Conv2d(1 if i == 0 else odim, odim, 3, 2), torch.nn.ReLU()]
-    conv = torch.nn.Sequential(*layers)
-    f = feat
-    for _ in range(stages):
-        f = (f - 1) // 2
-    out = torch.nn.Sequential(torch.nn.Linear(odim * f, odim))
-    gen = torch.Generator().manual_seed(seed + 1)
-    frames = max(lengths)
-    x = torch.randn(len(lengths), frames, feat, generator=gen)
-    mask = (torch.arange(frames)[None, :] < torch.tensor(lengths)[:, None])[:, None, :]  # [B, 1, T]
-    with torch.no_grad():
-        h = conv(x.unsqueeze(1))
-        b, c, t, ff = h.shape
-        y = out(h.transpose(1, 2).contiguous().view(b, t, c * ff))
-    for _ in range(stages):
-        mask = mask[:, :, :-2:2]
-    state = {f'conv.{k}': v for k, v in conv.state_dict().items()}
-    state.update({f'out.{k}': v for k, v in out.state_dict().items()})
-    folder = os.path.join(HERE, '..', 'packages', 'encoders', 'src', 'subsampling', 'fixtures')
-    os.makedirs(folder, exist_ok=True)
-    write_safetensors(os.path.join(folder, f'{name}.safetensors'), state)
-    with open(os.path.join(folder, f'{name}.json'), 'w') as fh:
-        json.dump({'options': {'inputDim': feat, 'outputDim': odim, 'factor': factor},
-                   'features': {'dims': list(x.shape), 'data': x.flatten().tolist()}, 'lengths': list(lengths),
-                   'encoded': {'dims': list(y.shape), 'data': y.flatten().tolist()},
-                   'encodedLengths': mask.sum(-1).flatten().tolist()}, fh)
-    print(f'{name}: encoded {list(y.shape)}, lengths {mask.sum(-1).flatten().tolist()}')
-
-
 def bench(out_dir, frames=1000):
     """The benchmark's anchor: the same weights through torch's own ONNX exporter."""
     os.makedirs(out_dir, exist_ok=True)
@@ -172,8 +135,6 @@ def main():
     fixture('groupnorm-k31-convfirst', {'inputDim': 32, 'numHeads': 4, 'ffnDim': 64, 'numLayers': 2,
                                         'depthwiseConvKernelSize': 31, 'useGroupNorm': True, 'convolutionFirst': True},
             [20, 15], 22)
-    subsampling_fixture('conv2d-x4', 4, 20, 8, [23, 16, 9], 31)
-    subsampling_fixture('conv2d-x8', 8, 24, 6, [37, 30, 12], 32)
 
 
 if __name__ == '__main__':

@@ -4,4 +4,3 @@ export * from './whisper/index.js';
 export * from './fastconformer/index.js';
 export * from './mamba/index.js';
 export * from './branchformer/index.js';
-export * from './subsampling/index.js';

@@ -5,7 +5,6 @@ import { Conformer } from '../conformer/model.js';
 import { WhisperEncoder } from '../whisper/model.js';
 import { CtcHead } from './ctc-head.js';
 import { CtcModel } from './ctc-model.js';
-import { greedyCtcDecode } from './greedy.js';
 
 const conformer = (seed: number) =>
   new Conformer(
@@ -96,7 +95,20 @@ describe('CtcModel', () => {
     const tfjs = await model.transcribe(inputs.features, [9, 6], { vocabulary });
     const onnx = await model.transcribe(inputs.features, [9, 6], { backend: 'onnx', vocabulary });
     const out = await infer(model, inputs);
-    expect(tfjs.tokens).toEqual(greedyCtcDecode(out.logProbs, [9, 6]));
+    // Best path by hand: per-frame argmax over the valid frames, repeats collapsed, blanks dropped.
+    const expected = [9, 6].map((n, b) => {
+      const ids: number[] = [];
+      let prev = -1;
+      for (let t = 0; t < n; t++) {
+        const row = Array.from(out.logProbs.data.subarray((b * 9 + t) * 4, (b * 9 + t + 1) * 4));
+        const best = row.indexOf(Math.max(...row));
+        if (best !== prev && best !== 0) ids.push(best);
+        prev = best;
+      }
+      return ids;
+    });
+    expect(tfjs.tokens.map((t) => Array.from(t))).toEqual(expected);
+    expect(expected.flat().length).toBeGreaterThan(0);
     expect(onnx.tokens).toEqual(tfjs.tokens);
     expect(tfjs.text).toEqual(tfjs.tokens.map((t) => Array.from(t, (i) => vocabulary[i]).join('')));
     await expect(model.transcribe(inputs.features, [9, 10])).rejects.toThrow(
@@ -125,39 +137,5 @@ describe('CtcModel', () => {
       'CtcModel: blank 5 is outside the 5 classes',
     );
     expect(() => new CtcHead(4, 1)).toThrow('CtcHead: vocabSize must be an integer ≥ 2');
-  });
-});
-
-describe('greedyCtcDecode', () => {
-  // Frame argmaxes per item: [1, 1, 0, 1, 2, 2] and [3, 0, 3, 3, 0, 0] (second item: 4 valid frames).
-  const argmaxes = [
-    [1, 1, 0, 1, 2, 2],
-    [3, 0, 3, 3, 0, 0],
-  ];
-  const V = 4;
-  const data = new Float32Array(2 * 6 * V).fill(-5);
-  for (const [b, row] of argmaxes.entries()) {
-    for (const [t, v] of row.entries()) data[(b * 6 + t) * V + v] = -0.1;
-  }
-  const logProbs = { data, dims: [2, 6, V] };
-
-  it('collapses repeats, drops blanks and stops at each length', () => {
-    expect(greedyCtcDecode(logProbs, [6, 4]).map((t) => Array.from(t))).toEqual([
-      [1, 1, 2],
-      [3, 3],
-    ]);
-    expect(greedyCtcDecode(logProbs, [6, 4], 3).map((t) => Array.from(t))).toEqual([[1, 0, 1, 2], [0]]);
-  });
-
-  it('names bad arguments', () => {
-    expect(() => greedyCtcDecode(logProbs, [6])).toThrow(
-      "greedyCtcDecode: 'lengths' has 1 entries but 'logProbs' [2, 6, 4] has batch 2",
-    );
-    expect(() => greedyCtcDecode(logProbs, [6, 7])).toThrow(
-      'greedyCtcDecode: lengths[1] = 7 is outside [0, 6]',
-    );
-    expect(() => greedyCtcDecode(logProbs, [6, 6], 4)).toThrow(
-      'greedyCtcDecode: blank 4 is outside the 4 classes',
-    );
   });
 });

@@ -8,8 +8,8 @@ import {
   type Tensor,
   type TensorData,
 } from '@seqzoo/core';
+import { type GreedyHypothesis, greedyDecode } from '@seqzoo/ctc';
 import { CtcHead } from './ctc-head.js';
-import { greedyCtcDecode } from './greedy.js';
 import type { LayeredEncoder } from './layered-encoder.js';
 
 export interface CtcModelOptions {
@@ -35,6 +35,8 @@ export interface CtcModelOptions {
 export interface Transcription {
   /** Token ids per batch item (repeats collapsed, blanks removed). */
   tokens: Int32Array[];
+  /** @seqzoo/ctc's best-path hypotheses (token frames, scores) per batch item. */
+  hypotheses: GreedyHypothesis[];
   /** `vocabulary` entries joined, when a vocabulary was given. */
   text?: string[];
 }
@@ -133,14 +135,23 @@ export class CtcModel<C = unknown> extends Module {
         );
     });
     const out = await infer(this, { features, lengths: { data: lens, dims: [B] } }, options);
-    const tokens = greedyCtcDecode(out.logProbs, out.logProbsLengths.data, this.blank);
+    const [, Tout, V] = out.logProbs.dims;
+    const hypotheses = Array.from({ length: B }, (_, b) =>
+      greedyDecode({
+        logProbs: (out.logProbs.data as Float32Array).subarray(b * Tout * V, (b + 1) * Tout * V),
+        dims: [Tout, V],
+        length: out.logProbsLengths.data[b],
+        blank: this.blank,
+      }),
+    );
+    const tokens = hypotheses.map((h) => h.tokens);
     const vocabulary = options.vocabulary;
-    if (!vocabulary) return { tokens };
+    if (!vocabulary) return { tokens, hypotheses };
     if (vocabulary.length !== this.ctc.vocabSize) {
       throw new Error(
         `CtcModel.transcribe: vocabulary has ${vocabulary.length} entries but the head has ${this.ctc.vocabSize} classes`,
       );
     }
-    return { tokens, text: tokens.map((t) => Array.from(t, (id) => vocabulary[id]).join('')) };
+    return { tokens, hypotheses, text: tokens.map((t) => Array.from(t, (id) => vocabulary[id]).join('')) };
   }
 }

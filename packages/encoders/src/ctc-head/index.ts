@@ -1,4 +1,3 @@
 export { CtcHead } from './ctc-head.js';
 export { CtcModel, type CtcModelOptions, type Transcription } from './ctc-model.js';
-export { greedyCtcDecode } from './greedy.js';
 export { checkEncoderInputs, type EncoderStart, type LayeredEncoder, runLayers } from './layered-encoder.js';
