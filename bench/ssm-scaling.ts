@@ -9,13 +9,18 @@
  * its own; a series stops once one run passes the time cap. Prints a table, the log-log slope
  * (scaling exponent) of each series, and one JSON line.
  *
+ * A second section answers "ONNX Scan or a chunked parallel graph?": the same recurrence core
+ * (h_t = a_t ⊙ h_{t−1} + b_t over [D, N] states, y_t = Σ_n C_t h_t) as an ONNX `Scan` node whose body
+ * is traced from core ops, against seqzoo's loop-free chunked graph, both in onnxruntime-node.
+ *
  *   npx tsx --conditions=@seqzoo/source bench/ssm-scaling.ts [--quick]
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { infer, type Module, ops } from '@seqzoo/core';
+import { createRequire } from 'node:module';
+import { infer, type Module, ops, traceModule } from '@seqzoo/core';
 import { Lambda, Rng, randomData } from '@seqzoo/core/testing';
-import { Aaren, selectiveScanChunked } from '@seqzoo/ssm';
+import { Aaren, linearScan, selectiveScanChunked } from '@seqzoo/ssm';
 
 type Backend = 'tfjs-wasm' | 'onnxruntime-node';
 type CaseName = 'selective-scan' | 'aaren-scan' | 'softmax-attention';
@@ -156,10 +161,114 @@ async function main(): Promise<void> {
       console.log(`| ${backend} | ${name} | ${e.toFixed(2)} | ${series.length} |`);
     }
   }
-  console.log(`\n${JSON.stringify({ bench: 'ssm-scaling', quick, capMs: CAP_MS, exponents, points })}`);
+  const scan = await scanVsChunked();
+  console.log(
+    '\n| ONNX formulation (onnxruntime-node) | D×N | L | Scan node ms | chunked graph ms | Scan / chunked |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const r of scan)
+    console.log(
+      `| recurrence core | ${r.D}×${r.N} | ${r.L} | ${r.scanMs} | ${r.chunkedMs} | ${(r.scanMs / r.chunkedMs).toFixed(1)} |`,
+    );
+  console.log(
+    `\n${JSON.stringify({ bench: 'ssm-scaling', quick, capMs: CAP_MS, exponents, points, scanVsChunked: scan })}`,
+  );
+}
+
+/** The recurrence core as an ONNX Scan over time (body traced from core ops) vs the chunked graph. */
+async function scanVsChunked(): Promise<
+  { D: number; N: number; L: number; scanMs: number; chunkedMs: number }[]
+> {
+  const req = createRequire(new URL('../packages/core/package.json', import.meta.url));
+  const { onnx } = req('onnx-proto').default ?? req('onnx-proto');
+  const ort = req('onnxruntime-node');
+  const rows = [];
+  for (const [d, n] of [
+    [8, 4],
+    [64, 16],
+  ]) {
+    const body = new Lambda(
+      (h, a, b, c) => {
+        const next = ops.add(ops.mul(h, a), b);
+        return [next, ops.sum(ops.mul(next, c), -1)];
+      },
+      ['h', 'a', 'b', 'c'],
+      ['hNext', 'y'],
+      () => ({}),
+    );
+    const shapes = { h: { shape: [d, n] }, a: { shape: [d, n] }, b: { shape: [d, n] }, c: { shape: [1, n] } };
+    const bodyGraph = onnx.ModelProto.decode(traceModule(body, shapes).bytes).graph;
+    const T = onnx.TensorProto.DataType.FLOAT;
+    const vi = (name: string, dims: (number | string)[]) => ({
+      name,
+      type: {
+        tensorType: {
+          elemType: T,
+          shape: { dim: dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) },
+        },
+      },
+    });
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: 'seqzoo-bench',
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'scan',
+        node: [
+          {
+            opType: 'Scan',
+            input: ['h0', 'a', 'b', 'c'],
+            output: ['hLast', 'y'],
+            attribute: [
+              { name: 'num_scan_inputs', type: onnx.AttributeProto.AttributeType.INT, i: 3 },
+              { name: 'body', type: onnx.AttributeProto.AttributeType.GRAPH, g: bodyGraph },
+            ],
+          },
+        ],
+        input: [vi('h0', [d, n]), vi('a', ['L', d, n]), vi('b', ['L', d, n]), vi('c', ['L', 1, n])],
+        output: [vi('hLast', [d, n]), vi('y', ['L', d])],
+      },
+    });
+    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish());
+    const chunked = new Lambda(
+      (la, b, c) => ops.sum(ops.mul(linearScan(la, b), c), 1),
+      ['logA', 'b', 'c'],
+      ['y'],
+      () => ({ 2: 'time' }),
+    );
+    for (const len of quick ? [1024, 4096] : [1024, 4096, 16384, 65536]) {
+      if (d * n * len > 2 ** 24) break;
+      const rng = new Rng(2);
+      const logA = randomData(rng, [d, n, len], -1, 0);
+      const b = randomData(rng, [d, n, len]);
+      const c = randomData(rng, [1, n, len]);
+      // Time-major copies for Scan: a = exp(logA) [L, D, N], b [L, D, N], c [L, 1, N].
+      const tm = (x: Float32Array, rows: number, f = (v: number) => v) => {
+        const out = new Float32Array(x.length);
+        for (let r = 0; r < rows; r++) for (let t = 0; t < len; t++) out[t * rows + r] = f(x[r * len + t]);
+        return out;
+      };
+      const feeds = {
+        h0: new ort.Tensor('float32', new Float32Array(d * n), [d, n]),
+        a: new ort.Tensor('float32', tm(logA.data as Float32Array, d * n, Math.exp), [len, d, n]),
+        b: new ort.Tensor('float32', tm(b.data as Float32Array, d * n), [len, d, n]),
+        c: new ort.Tensor('float32', tm(c.data as Float32Array, n), [len, 1, n]),
+      };
+      const time = async (f: () => Promise<unknown>) => {
+        await f();
+        const t0 = performance.now();
+        for (let i = 0; i < 3; i++) await f();
+        return (performance.now() - t0) / 3;
+      };
+      const scanMs = await time(() => session.run(feeds));
+      const chunkedMs = await time(() => infer(chunked, { logA, b, c }, { backend: 'onnx' }));
+      rows.push({ D: d, N: n, L: len, scanMs: +scanMs.toFixed(2), chunkedMs: +chunkedMs.toFixed(2) });
+    }
+  }
+  return rows;
 }
 
 const at = process.argv.indexOf('--child');
 if (at >= 0) await child(process.argv[at + 1] as Backend, process.argv[at + 2] as CaseName);
+else if (process.argv.includes('--scan-only')) console.log(JSON.stringify(await scanVsChunked()));
 else await main();
-void ops;
