@@ -54,7 +54,7 @@ function build(name: CaseName, len: number): { module: Module; inputs: Parameter
       (u, delta, A, B, C) => selectiveScanChunked({ u, delta, A, B, C, deltaSoftplus: true }, { chunk: 16 }),
       ['u', 'delta', 'A', 'B', 'C'],
       ['y'],
-      (input) => (input === 'A' ? {} : { 0: 'batch', 2: 'time' }),
+      (input): Record<number, string> => (input === 'A' ? {} : { 0: 'batch', 2: 'time' }),
     );
     const inputs = {
       u: randomData(rng, [1, d, len]),
