@@ -58,6 +58,9 @@ export interface CtcKernelArgs {
 
 export function ctcKernelRange(a: CtcKernelArgs): void {
   const { logProbs: lp, N, C, targets, targetOffsets, inputLengths, targetLengths, blank } = a;
+  // Every field is read once here: the loops below never touch `a` (a property load on an object
+  // whose shape changes between calls would deoptimise the whole function).
+  const { n0, n1, gradScale, losses, zeroInfinity, fn } = a;
   const grad = a.grad;
   const torchMode = a.gradMode === 0;
   const expRow = a.expRow;
@@ -96,7 +99,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // Infinite loss: torch's gradient is 0/0 = NaN on the item's frames, or 0 under zeroInfinity.
   const fillInfiniteRows = (n: number, Tn: number): void => {
     if (grad === null) return;
-    const v = a.zeroInfinity ? 0 : Number.NaN;
+    const v = zeroInfinity ? 0 : Number.NaN;
     for (let t = 0; t < Tn; t++) grad.fill(v, (t * N + n) * C, (t * N + n + 1) * C);
   };
 
@@ -131,9 +134,9 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // contiguous), instead of per item with a stride of N·C. The first gathers each item's label
   // log-probs into a contiguous block; the last writes the gradient rows.
   let gatherSize = 0;
-  const gOff = new Int32Array(a.n1 - a.n0 + 1);
-  for (let n = a.n0; n < a.n1; n++) {
-    gOff[n - a.n0] = gatherSize;
+  const gOff = new Int32Array(n1 - n0 + 1);
+  for (let n = n0; n < n1; n++) {
+    gOff[n - n0] = gatherSize;
     gatherSize += inputLengths[n] * (targetLengths[n] + 1);
   }
   if (scratch.gathered === undefined || scratch.gathered.length < gatherSize) {
@@ -148,15 +151,15 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     sparse = scratch.sparse;
   }
   // 1 where the final sweep must copy an item's sparse values (finite loss with a gradient)
-  const useSparse = new Uint8Array(a.n1 - a.n0);
+  const useSparse = new Uint8Array(n1 - n0);
   let Tmax = 0;
-  for (let n = a.n0; n < a.n1; n++) Tmax = Math.max(Tmax, inputLengths[n]);
+  for (let n = n0; n < n1; n++) Tmax = Math.max(Tmax, inputLengths[n]);
   for (let t = 0; t < Tmax; t++) {
-    for (let n = a.n0; n < a.n1; n++) {
+    for (let n = n0; n < n1; n++) {
       if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
       const L = targetLengths[n];
-      const g = gOff[n - a.n0] + t * (L + 1);
+      const g = gOff[n - n0] + t * (L + 1);
       const off = targetOffsets[n] - 1;
       // Read the row in order first: it validates it (a NaN or +Infinity makes the sum NaN or
       // +Infinity) and streams it into cache, so the scattered label reads below do not each
@@ -179,7 +182,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           .subarray(row, row + C)
           .findIndex((x) => Number.isNaN(x) || x === Number.POSITIVE_INFINITY);
         throw new Error(
-          `${a.fn}: logProbs[${t}, ${n}, ${bad}] is ${lp[row + bad]} (batch item ${n}, frame ${t}, class ${bad})`,
+          `${fn}: logProbs[${t}, ${n}, ${bad}] is ${lp[row + bad]} (batch item ${n}, frame ${t}, class ${bad})`,
         );
       }
       gathered[g] = lp[row + blank];
@@ -240,17 +243,17 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     return nll;
   };
 
-  for (let n = a.n0; n < a.n1; n++) {
+  for (let n = n0; n < n1; n++) {
     const Tn = inputLengths[n];
     const L = targetLengths[n];
     const off = targetOffsets[n];
-    const w = a.gradScale[n];
+    const w = gradScale[n];
     const S = 2 * L + 1;
-    const g0 = gOff[n - a.n0];
+    const g0 = gOff[n - n0];
 
     // No frames: only the empty target has a path (of probability 1).
     if (Tn === 0) {
-      a.losses[n] = L === 0 || a.zeroInfinity ? 0 : Number.POSITIVE_INFINITY;
+      losses[n] = L === 0 || zeroInfinity ? 0 : Number.POSITIVE_INFINITY;
       continue;
     }
 
@@ -283,7 +286,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     // Each label needs a frame, and each repeat a blank between: otherwise no alignment exists.
     if (L + repeats > Tn) {
       // torch: NaN gradient on the item's frames (0/0 occupancy), or 0 loss and gradient.
-      a.losses[n] = a.zeroInfinity ? 0 : Number.POSITIVE_INFINITY;
+      losses[n] = zeroInfinity ? 0 : Number.POSITIVE_INFINITY;
       fillInfiniteRows(n, Tn);
       continue;
     }
@@ -307,7 +310,19 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       if (!(m > Number.NEGATIVE_INFINITY) || m === Number.POSITIVE_INFINITY) ok = false;
       logScale += m;
       pFactor[t] = m; // exp(m) and the alpha scale are folded in by the forward pass
-      for (let j = 0; j < L1; j++) emit[e + j] = fastExp(gathered[g + j] - m);
+      // fastExp inlined by hand: as a call, V8 may box every returned double on the heap
+      for (let j = 0; j < L1; j++) {
+        const x = gathered[g + j] - m;
+        if (!(x > -745)) {
+          emit[e + j] = 0;
+          continue;
+        }
+        const kf = x * EXP_K + ROUND - ROUND;
+        const k = kf | 0;
+        const r = x - kf * EXP_R;
+        emit[e + j] =
+          (1 + r * (1 + r * (0.5 + r * 0.16666666666666666))) * frac[k & 255] * pow2[(k >> 8) + 1100];
+      }
     }
 
     // Forward pass. Instead of rescaling alpha_t to sum 1, the factor 1/c_{t-1} is folded into the
@@ -487,11 +502,11 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     if (!ok) nll = logDomain(n, Tn, L, w, g0);
 
     if (nll === Number.POSITIVE_INFINITY) {
-      a.losses[n] = a.zeroInfinity ? 0 : nll;
+      losses[n] = zeroInfinity ? 0 : nll;
       fillInfiniteRows(n, Tn);
     } else {
-      a.losses[n] = nll;
-      useSparse[n - a.n0] = 1;
+      losses[n] = nll;
+      useSparse[n - n0] = 1;
     }
   }
 
@@ -499,18 +514,18 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // while the row is still in cache.
   if (grad === null) return;
   for (let t = 0; t < Tmax; t++) {
-    for (let n = a.n0; n < a.n1; n++) {
+    for (let n = n0; n < n1; n++) {
       if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
-      const w = a.gradScale[n];
-      if (useSparse[n - a.n0] === 0) continue; // rows already final (infinite loss)
+      const w = gradScale[n];
+      if (useSparse[n - n0] === 0) continue; // rows already final (infinite loss)
       if (torchMode) {
         // (the first sweep has validated the row)
         if (expRow !== null) expRow(lp, row, grad, row, C, w);
         else for (let k = 0; k < C; k++) grad[row + k] = fastExp(lp[row + k]) * w;
       }
       const L = targetLengths[n];
-      const g = gOff[n - a.n0] + t * (L + 1);
+      const g = gOff[n - n0] + t * (L + 1);
       const off = targetOffsets[n] - 1;
       grad[row + blank] = sparse[g];
       for (let j = 1; j <= L; j++) grad[row + targets[off + j]] = sparse[g + j];

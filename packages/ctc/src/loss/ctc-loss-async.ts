@@ -1,5 +1,5 @@
 import { ctcKernelRange } from './ctc-kernel.js';
-import { clearGradOut, prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
+import { clearGradOut, kernelArgs, prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
 import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
 import { createWasmExp, type ExpRow } from './wasm-exp.js';
 
@@ -127,7 +127,6 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
   while (bounds.length < parts) bounds.push(N);
   bounds.push(N);
 
-  const base = { ...p.args, losses, grad, expRow };
   if (parts > 1) {
     const workers = await getWorkers(parts - 1);
     const shared = toShared(p.args.logProbs, (b) => new Float32Array(b));
@@ -145,9 +144,11 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
         };
         w.once('message', (m) => done(m.error === undefined ? undefined : new Error(m.error)));
         w.once('error', (e) => done(e));
-        const { logProbs: _lp, grad: _g, losses: _l, expRow: _e, ...rest } = base;
+        // buffers travel separately (shared, not copied); expRow and scratch live in the worker
+        const args = kernelArgs(p, losses, null, null, n0, n1, undefined);
+        const { logProbs: _lp, grad: _g, losses: _l, expRow: _e, scratch: _s, ...rest } = args;
         w.postMessage({
-          args: { ...rest, n0, n1 },
+          args: rest,
           logProbs: shared.buffer,
           grad: grad === null ? null : grad.buffer,
           losses: losses.buffer,
@@ -156,7 +157,7 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
     });
     let mainError: unknown = null;
     try {
-      ctcKernelRange({ ...base, n0: bounds[0], n1: bounds[1], scratch });
+      ctcKernelRange(kernelArgs(p, losses, grad, expRow, bounds[0], bounds[1], scratch));
     } catch (e) {
       mainError = e;
     }
@@ -164,7 +165,7 @@ async function runCtcLossAsync(options: CtcLossAsyncOptions): Promise<CtcLossRes
     if (mainError !== null) throw mainError;
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   } else {
-    ctcKernelRange({ ...base, n0: 0, n1: N, scratch });
+    ctcKernelRange(kernelArgs(p, losses, grad, expRow, 0, N, scratch));
   }
   const loss = reduceCtcLosses(losses, targetLengths, p.reduction);
   return grad === null ? { loss } : { loss, grad };

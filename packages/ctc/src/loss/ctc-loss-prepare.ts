@@ -143,6 +143,44 @@ export function prepareCtcLoss(fn: string, o: CtcLossOptions): PreparedCtc {
 }
 
 /**
+ * The kernel's argument object, always built by this literal so that every call sees one object
+ * shape (an object spread of this many fields can produce a new shape per call, and the kernel
+ * would be deoptimised again and again).
+ */
+export function kernelArgs(
+  p: PreparedCtc,
+  losses: Float64Array,
+  grad: Float32Array | null,
+  expRow: CtcKernelArgs['expRow'],
+  n0: number,
+  n1: number,
+  scratch: CtcKernelArgs['scratch'],
+): CtcKernelArgs {
+  const q = p.args;
+  return {
+    logProbs: q.logProbs,
+    T: q.T,
+    N: q.N,
+    C: q.C,
+    targets: q.targets,
+    targetOffsets: q.targetOffsets,
+    inputLengths: q.inputLengths,
+    targetLengths: q.targetLengths,
+    blank: q.blank,
+    expRow,
+    fn: q.fn,
+    gradMode: q.gradMode,
+    zeroInfinity: q.zeroInfinity,
+    gradScale: q.gradScale,
+    losses,
+    grad,
+    n0,
+    n1,
+    scratch,
+  };
+}
+
+/**
  * Prepares a caller-provided gradient array: the kernel writes every entry of the rows within an
  * input length in torch mode, so only the other rows need clearing then; in 'logProbs' mode it
  * writes only the label entries, so everything is cleared.

@@ -1,5 +1,5 @@
 import { ctcKernelRange } from './ctc-kernel.js';
-import { clearGradOut, prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
+import { clearGradOut, kernelArgs, prepareCtcLoss, reduceCtcLosses } from './ctc-loss-prepare.js';
 import type { CtcLossOptions, CtcLossResult } from './ctc-loss-types.js';
 import { createWasmExp, type ExpRow } from './wasm-exp.js';
 
@@ -20,7 +20,7 @@ export function ctcLoss(options: CtcLossOptions): CtcLossResult {
   const losses = new Float64Array(N);
   let grad: Float32Array | null = null;
   if (p.wantGrad) grad = options.gradOut ? clearGradOut(options.gradOut, p) : new Float32Array(T * N * C);
-  ctcKernelRange({ ...p.args, expRow, losses, grad, n0: 0, n1: N, scratch });
+  ctcKernelRange(kernelArgs(p, losses, grad, expRow, 0, N, scratch));
   const loss = reduceCtcLosses(losses, p.args.targetLengths, p.reduction);
   return grad === null ? { loss } : { loss, grad };
 }
