@@ -122,6 +122,16 @@ describe('CtcModel', () => {
     );
   });
 
+  it('transcribes [B, nMels, T] Whisper features, reading the time axis from the encoder', async () => {
+    const model = new CtcModel(whisper(12), { vocabSize: 5, blank: 4 });
+    const features = randomData(new Rng(13), [2, 6, 15]);
+    const got = await model.transcribe(features, [15, 8], { backend: 'onnx' });
+    expect(got.hypotheses[1].endFrames.every((t) => t <= 4)).toBe(true); // 8 mel frames → 4 encoder frames
+    await expect(model.transcribe(features, [16, 8])).rejects.toThrow(
+      'CtcModel.transcribe: lengths[0] = 16 is outside [1, 15] (features [2, 6, 15])',
+    );
+  });
+
   it('rejects inconsistent options', () => {
     const enc = conformer(11);
     expect(() => new CtcModel(enc, { vocabSize: 5, interCtcLayers: [3] })).toThrow(
