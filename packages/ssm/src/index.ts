@@ -23,7 +23,7 @@ export {
   expm,
 } from './s4d/discretize.js';
 export { fftCausalConv } from './s4d/fft-conv.js';
-export { type DiagonalInit, diagonalInit, hippoLegS } from './s4d/hippo.js';
+export { type DiagonalInit, diagonalInit, hippoLegS, legsDiagonal, symmetricEigen } from './s4d/hippo.js';
 export { LSSL, type LSSLConfig } from './s4d/lssl.js';
 export { S4D, type S4DConfig, S4DKernel } from './s4d/s4d.js';
 export { s4dKernel } from './s4d/s4d-host.js';

@@ -3,9 +3,9 @@ import { infer, Rng } from '@seqzoo/core';
 import { checkParity, compareOutputs, randomData } from '@seqzoo/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { FloatData } from '../scan/selective-scan-data.js';
-import { denseKernel, discretizeDense, expm } from './discretize.js';
+import { denseKernel, diagonalKernel, discretizeDense, discretizeDiagonal, expm } from './discretize.js';
 import { fftCausalConv } from './fft-conv.js';
-import { diagonalInit, hippoLegS } from './hippo.js';
+import { diagonalInit, hippoLegS, legsDiagonal } from './hippo.js';
 import { LSSL } from './lssl.js';
 import { S4D } from './s4d.js';
 import { s4dKernel } from './s4d-host.js';
@@ -131,6 +131,54 @@ describe('S4D against the PyTorch reference (S4D-Lin/Inv × ZOH/bilinear)', () =
         { data: new Float32Array(4), dims: [2, 2] },
       ),
     ).toThrow("fftCausalConv: 'kernel' must be [2, >= 3]");
+  });
+});
+
+describe('S4D-LegS (diagonal part of HiPPO-LegS)', () => {
+  it('its modes reproduce the dense normal part of HiPPO-LegS (ZOH kernels agree)', () => {
+    const n = 8;
+    const legs = legsDiagonal(n);
+    const { A, B } = hippoLegS(n);
+    // Normal part S = A + PPᵀ with P_i = √(i + ½).
+    const S = A.map((v, idx) => v + Math.sqrt((Math.floor(idx / n) + 0.5) * ((idx % n) + 0.5)));
+    const C = Float64Array.from({ length: n }, (_, i) => Math.cos(3 * i + 1));
+    const half = n / 2;
+    const Ct = { re: new Float64Array(half), im: new Float64Array(half) };
+    for (let k = 0; k < half; k++) {
+      for (let i = 0; i < n; i++) {
+        Ct.re[k] += C[i] * legs.V.re[i * half + k];
+        Ct.im[k] += C[i] * legs.V.im[i * half + k];
+      }
+    }
+    for (const dt of [0.01, 0.1]) {
+      const dense = discretizeDense(S, B, n, dt, 'zoh');
+      const want = denseKernel(dense.dA, dense.dB, C, n, 40);
+      const diag = discretizeDiagonal({ re: legs.re, im: legs.im }, legs.B, dt, 'zoh');
+      const got = diagonalKernel(diag.dA, diag.dB, Ct, 40);
+      const scale = Math.max(...want.map(Math.abs));
+      expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]))) / scale).toBeLessThan(1e-9);
+    }
+    expect(Array.from(legs.re)).toEqual([-0.5, -0.5, -0.5, -0.5]);
+    expect(Array.from(legs.im).every((w, i) => w > 0 && (i === 0 || w > legs.im[i - 1]))).toBe(true);
+  });
+
+  it('initialises an S4D layer whose convolution and recurrent modes agree', async () => {
+    const layer = new S4D({
+      dModel: 2,
+      dState: 8,
+      init: 'legs',
+      activation: false,
+      outputLinear: false,
+      rng: new Rng(8),
+    });
+    const u = randomData(new Rng(9), [1, 2, 16]) as FloatData;
+    close((await infer(layer, { u })).y as FloatData, await stepAll(layer, u, 'tfjs'), 1e-4, 'legs');
+    close(
+      fftCausalConv(u, s4dKernel(layer, 16), layer.D.data),
+      await stepAll(layer, u, 'tfjs'),
+      1e-4,
+      'legs fft',
+    );
   });
 });
 

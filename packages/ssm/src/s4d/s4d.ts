@@ -9,7 +9,7 @@ export interface S4DConfig {
   dModel: number;
   /** Real state size N per channel = N/2 complex modes (default 64). */
   dState?: number;
-  /** 'lin' (S4D-Lin, default), 'inv' (S4D-Inv) or 'real'. */
+  /** 'lin' (S4D-Lin, default), 'inv' (S4D-Inv), 'real' or 'legs' (S4D-LegS, diagonal part of HiPPO-LegS). */
   init?: DiagonalInit;
   /** 'zoh' (default, as s4d.py) or 'bilinear'. */
   disc?: Discretization;
@@ -37,8 +37,18 @@ export class S4DKernel extends Module {
       Float32Array.from({ length: h }, () => rng.uniform(Math.log(dtMin), Math.log(dtMax))),
       [h],
     );
-    // C ~ CN(0, 1): real and imaginary parts with variance ½ each.
-    this.C = new Parameter(rng.normalArray(h * half * 2, Math.SQRT1_2), [h, half, 2]);
+    // C ~ CN(0, 1): real and imaginary parts with variance ½ each; a non-unit B (S4D-LegS) is folded
+    // into C, as s4d.py keeps no B.
+    const c = rng.normalArray(h * half * 2, Math.SQRT1_2);
+    if (a.B) {
+      for (let i = 0; i < h * half; i++) {
+        const [br, bi] = [a.B.re[i % half], a.B.im[i % half]];
+        const [cr, ci] = [c[2 * i], c[2 * i + 1]];
+        c[2 * i] = cr * br - ci * bi;
+        c[2 * i + 1] = cr * bi + ci * br;
+      }
+    }
+    this.C = new Parameter(c, [h, half, 2]);
     this.log_A_real = new Parameter(
       Float32Array.from({ length: h * half }, (_, i) => Math.log(-a.re[i % half])),
       [h, half],
