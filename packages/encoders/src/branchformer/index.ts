@@ -18,5 +18,5 @@ export type {
 } from './config.js';
 export { EBranchformerLayer } from './e-branchformer-layer.js';
 export { BranchformerEncoder, EBranchformerEncoder } from './model.js';
-export { Conv2dSubsampling } from './subsampling.js';
+export { EspnetConv2dSubsampling } from './subsampling.js';
 export { loadEspnetBranchformer, loadEspnetEBranchformer } from './weights.js';

@@ -17,14 +17,14 @@ import {
   resolveEBranchformerConfig,
 } from './config.js';
 import { EBranchformerLayer } from './e-branchformer-layer.js';
-import { Conv2dSubsampling } from './subsampling.js';
+import { EspnetConv2dSubsampling } from './subsampling.js';
 
 interface BranchBlock extends Module {
   apply(x: Tensor, ctx: BranchContext): Tensor;
 }
 
 /**
- * What ESPnet's Branchformer and E-Branchformer encoders share: `embed` (Conv2dSubsampling or
+ * What ESPnet's Branchformer and E-Branchformer encoders share: `embed` (ESPnet's Conv2dSubsampling family or
  * Linear → LayerNorm) with the positional encoding (x·√d, plus the absolute table for 'abs_pos', or a
  * separate relative table for 'rel_pos'), the block stack `encoders.N`, and `after_norm`.
  * `features` [B, T, D] float32 and `lengths` [B] int32 in; `encoded` [B, T', d] and `encodedLengths`
@@ -35,7 +35,7 @@ abstract class EspnetBranchEncoder<L extends BranchBlock>
   extends Module
   implements LayeredEncoder<BranchContext>
 {
-  embed: Conv2dSubsampling | Sequential;
+  embed: EspnetConv2dSubsampling | Sequential;
   abstract encoders: L[];
   after_norm: LayerNorm;
   protected readonly shared: Required<EspnetBranchConfig>;
@@ -50,7 +50,7 @@ abstract class EspnetBranchEncoder<L extends BranchBlock>
       inputLayer === 'linear'
         ? // torch's own LayerNorm here (eps 1e-5), not ESPnet's.
           new Sequential(new Linear(inputSize, outputSize, { rng }), new LayerNorm(outputSize))
-        : new Conv2dSubsampling(inputLayer, inputSize, outputSize, rng);
+        : new EspnetConv2dSubsampling(inputLayer, inputSize, outputSize, rng);
     this.after_norm = new LayerNorm(outputSize, ESPNET_LN_EPS);
     this.inputNames = ['features', 'lengths'];
     this.outputNames = ['encoded', 'encodedLengths'];
@@ -69,7 +69,7 @@ abstract class EspnetBranchEncoder<L extends BranchBlock>
     checkEncoderInputs(this.name, features, lengths, c.inputSize);
     let x: Tensor;
     let lens = lengths;
-    if (this.embed instanceof Conv2dSubsampling) {
+    if (this.embed instanceof EspnetConv2dSubsampling) {
       try {
         [x, lens] = this.embed.forward(features, lengths);
       } catch (e) {

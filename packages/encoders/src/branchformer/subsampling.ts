@@ -52,8 +52,10 @@ function stageLengths(lengths: Tensor, frames: Size, k: number, s: number): Tens
 /**
  * ESPnet `Conv2dSubsampling` family: [B, T, F] → unsqueeze to one channel → per stage Conv2d(k, stride s,
  * no padding) → ReLU (`conv.0`, `conv.2`, …) → [B, T', C·F'] → Linear(C·F' → d) (`out.0`).
+ * Unlike `Conv2dSubsampling` in ../subsampling (×4 and ×8 only), it also covers ×2 and ×6, whose
+ * stages have other kernels and strides; the Branchformer recipes may name any of the four.
  */
-export class Conv2dSubsampling extends Module {
+export class EspnetConv2dSubsampling extends Module {
   conv: Sequential;
   out: Sequential;
   readonly stages: [number, number][];
