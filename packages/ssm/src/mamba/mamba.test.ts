@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fromTf, infer, Rng, readSafetensors, tfjsBackend, toFloat32, toTf } from '@seqzoo/core';
+import { exportOnnx, fromTf, infer, Rng, readSafetensors, tfjsBackend, toFloat32, toTf } from '@seqzoo/core';
 import { checkParity, compareOutputs, randomData } from '@seqzoo/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,14 @@ describe('Mamba mixer', () => {
     const { tfjs, onnx } = await checkParity(m, { x }, { rtol: 1e-5, atol: 1e-5 });
     close(tfjs.y as FloatData, f32(fixture.y));
     close(onnx.y as FloatData, f32(fixture.y));
+  });
+
+  it('exports to a standard ONNX graph with dynamic batch/time and no Loop or Scan node', () => {
+    const m = importMamba(weights, { prefix: PREFIX });
+    const bytes = exportOnnx(m, { x: { shape: ['batch', 'time', 8] } });
+    const text = new TextDecoder('latin1').decode(bytes);
+    expect(text).toContain('in_proj.weight');
+    expect(text).not.toMatch(/Loop|Scan/);
   });
 
   it('token-by-token step equals the full forward on tfjs and on onnx, and ends in the reference state', async () => {

@@ -1,5 +1,6 @@
-import { exportOnnx, infer, ops, type Tensor, type TensorData } from '@seqzoo/core';
+import { exportOnnx, fromTf, infer, ops, type Tensor, type TensorData, tfjsBackend } from '@seqzoo/core';
 import { checkParity, compareOutputs, Lambda, Rng, randomData } from '@seqzoo/core/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { linearScan, linearScanSequential } from './linear-scan.js';
 
@@ -74,6 +75,23 @@ describe('linearScan (chunked, loop-free)', () => {
     const text = new TextDecoder('latin1').decode(bytes);
     expect(text).toContain('CumSum');
     expect(text).not.toMatch(/Loop|Scan/);
+  });
+
+  it('has the same gradients as the sequential recurrence (tfjs autograd through cumsum, exp, mask)', async () => {
+    const be = await tfjsBackend();
+    const rng = new Rng(5);
+    const data = inputs(rng, [2, 3, 19]);
+    const w = tf.tensor(randomData(rng, [2, 3, 19]).data, [2, 3, 19]);
+    const gradsOf = (f: (a: Tensor, b: Tensor) => Tensor) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(fromTf(be, a), fromTf(be, b)).handle as tf.Tensor, w)),
+      )([tf.tensor(data.logA.data, data.logA.dims), tf.tensor(data.b.data, data.b.dims)]);
+    const [ga, gb] = gradsOf((a, b) => linearScan(a, b, { chunk: 4 }));
+    const [sa, sb] = gradsOf((a, b) => linearScanSequential(a, b));
+    expect(tf.max(tf.abs(tf.sub(ga, sa))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(gb, sb))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(sa)).dataSync()[0]).toBeGreaterThan(1e-2);
+    tf.dispose([w, ga, gb, sa, sb]);
   });
 
   it('names the arguments in its errors', () => {
