@@ -191,7 +191,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   }
 
   // Exact log-domain fallback (float64). Returns the NLL and writes the gradient rows.
-  const logDomain = (n: number, Tn: number, L: number, w: number, g0: number): number => {
+  const logDomain = (Tn: number, L: number, w: number, g0: number): number => {
     const S = 2 * L + 1;
     const la = new Float64Array(Tn * S).fill(Number.NEGATIVE_INFINITY);
     const lpAt = (t: number, s: number): number => gathered[g0 + t * (L + 1) + (s & 1 ? (s + 1) >> 1 : 0)];
@@ -499,7 +499,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         betaNext = tmp;
       }
     }
-    if (!ok) nll = logDomain(n, Tn, L, w, g0);
+    if (!ok) nll = logDomain(Tn, L, w, g0);
 
     if (nll === Number.POSITIVE_INFINITY) {
       losses[n] = zeroInfinity ? 0 : nll;
