@@ -123,20 +123,20 @@ meta.encodedHead.forEach((v, i) => {
 });
 
 const tfjsTimes: number[] = [];
-await infer(model, { features, lengths }, { backend: 'tfjs', device: 'wasm' }); // warm-up
+if (TFJS_RUNS > 0) await infer(model, { features, lengths }, { backend: 'tfjs', device: 'wasm' }); // warm-up
 for (let i = 0; i < TFJS_RUNS; i++) {
   const t0 = performance.now();
   await infer(model, { features, lengths }, { backend: 'tfjs', device: 'wasm' });
   tfjsTimes.push(performance.now() - t0);
 }
 tfjsTimes.sort((a, b) => a - b);
-const tfjsMedian = tfjsTimes[Math.floor(tfjsTimes.length / 2)];
+const tfjsMedian = TFJS_RUNS > 0 ? tfjsTimes[Math.floor(tfjsTimes.length / 2)] : Number.NaN; // --tfjs-runs 0 skips tfjs
 
 const audioMs = T * 10;
 const rows = [
   ['torch.onnx export (anchor)', torch.median, torch.min],
   ['seqzoo exportOnnx', seqzoo.median, seqzoo.min],
-  ['seqzoo tfjs-wasm', tfjsMedian, tfjsTimes[0]],
+  ['seqzoo tfjs-wasm', tfjsMedian, tfjsTimes[0] ?? Number.NaN],
 ] as const;
 console.log(
   `\ntorchaudio Conformer d=${D} L=${meta.config.numLayers} K=${meta.config.depthwiseConvKernelSize}, ${T} frames (${audioMs / 1000} s audio), onnxruntime-node ${THREADS} threads, ${RUNS} runs`,
