@@ -17,6 +17,7 @@ export type {
   PosEncLayerType,
 } from './config.js';
 export { EBranchformerLayer } from './e-branchformer-layer.js';
+export { branchformerConfigFromEspnet, eBranchformerConfigFromEspnet } from './espnet-config.js';
 export { BranchformerEncoder, EBranchformerEncoder } from './model.js';
 export { EspnetConv2dSubsampling } from './subsampling.js';
 export { loadEspnetBranchformer, loadEspnetEBranchformer } from './weights.js';
