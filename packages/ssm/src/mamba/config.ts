@@ -19,7 +19,7 @@ export interface MambaConfig {
   /** Bias on the conv (default true) and on in_proj/out_proj (default false). */
   convBias?: boolean;
   bias?: boolean;
-  /** Chunk length of the chunked selective scan (default 16). */
+  /** Chunk length of the chunked selective scan (default 8). */
   chunk?: number;
   rng?: Rng;
 }
@@ -45,7 +45,7 @@ export function resolveMambaConfig(c: MambaConfig): ResolvedMambaConfig {
     dtInitFloor: c.dtInitFloor ?? 1e-4,
     convBias: c.convBias ?? true,
     bias: c.bias ?? false,
-    chunk: c.chunk ?? 16,
+    chunk: c.chunk ?? 8,
     dInner: Math.round(expand * c.dModel),
   };
   for (const k of ['dState', 'dConv', 'dtRank', 'dInner', 'chunk'] as const) {

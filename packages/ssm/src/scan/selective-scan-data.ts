@@ -34,7 +34,7 @@ export interface SelectiveScanOptions {
   device?: TfjsDevice;
   /** 'chunked' (parallel, default) or 'recurrent' (one step per token). */
   mode?: 'chunked' | 'recurrent';
-  /** Chunk length of the chunked form (default 16). */
+  /** Chunk length of the chunked form (default 8). */
   chunk?: number;
 }
 
@@ -115,7 +115,7 @@ export async function selectiveScan(
   const mode = options.mode ?? 'chunked';
   if (mode !== 'chunked' && mode !== 'recurrent')
     throw new Error(`selectiveScan: unknown mode '${mode}' (use 'chunked' or 'recurrent')`);
-  const chunk = options.chunk ?? 16;
+  const chunk = options.chunk ?? 8;
   const present = OPTIONAL.filter((k) => args[k] !== undefined);
   const key = JSON.stringify([present, !!args.deltaSoftplus, mode, chunk]);
   let module = modules.get(key);
