@@ -72,7 +72,13 @@ describe('beamSearch skipping of hopeless prefixes', () => {
     const opts = { logProbs, dims: [T, C], beamWidth: 3, beamPruneLogProb: -6 };
     expect(beamSearchSync(opts)).toEqual(beamSearchSync({ ...opts, scorers: [zero] }));
     const vocabulary = ['-', 'a', 'b', '|', 'c', 'd'];
-    const lm = { model: NgramLm.fromArpa(TEST_ARPA), alpha: 0.8, beta: 0.3 };
+    const lm = {
+      model: NgramLm.fromArpa(TEST_ARPA),
+      alpha: 0.8,
+      beta: 0.3,
+      unkScoreOffset: -2,
+      scorePartialWords: true,
+    };
     const hw = new Hotwords(
       [
         { tokens: [1, 2], boost: 1.5 },

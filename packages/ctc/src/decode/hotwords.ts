@@ -41,6 +41,7 @@ export class Hotwords implements PrefixScorer<number> {
   readonly phrases: Int32Array[] = [];
   /** Upper bound of one extension's score: out + partial(new) − partial(old). */
   readonly maxGain: number;
+  private readonly maxEnter: number;
 
   constructor(phrases: readonly HotwordPhrase[], options: HotwordOptions) {
     const fn = options.fn ?? 'Hotwords';
@@ -95,15 +96,15 @@ export class Hotwords implements PrefixScorer<number> {
         queue.push(v);
       }
     }
-    let out = 0;
-    let hi = 0;
+    // Entering v earns out[v] + partial(v) and gives up the old state's partial.
+    let enter = 0;
     let lo = 0;
     for (let v = 0; v < this.acc.length; v++) {
-      out = Math.max(out, this.out[v]);
-      hi = Math.max(hi, this.acc[v]);
-      lo = Math.min(lo, this.acc[v]);
+      enter = Math.max(enter, this.out[v] + this.partial(v));
+      lo = Math.min(lo, this.partial(v));
     }
-    this.maxGain = out + hi - lo;
+    this.maxEnter = enter;
+    this.maxGain = enter - lo;
   }
 
   private resolve(
@@ -149,6 +150,10 @@ export class Hotwords implements PrefixScorer<number> {
       if (node === 0) return 0;
       node = this.fail[node];
     }
+  }
+
+  maxGainFrom(node: number): number {
+    return this.maxEnter - this.partial(node);
   }
 
   initial(): number {

@@ -60,6 +60,8 @@ export function wordLmScorer(
   return {
     // A step may score a word, take back a partial charge and start a new one.
     maxGain: partialCheck ? unit + Math.abs(w.unk) : unit,
+    // Scoring a word adds ≤ unit, a new charge ≤ max(0, unk), and the parent's charge is taken back.
+    maxGainFrom: (s) => unit + Math.max(0, partialCheck ? w.unk : 0) - s.pen,
     initial: () => ({ lm: lm.begin(), partial: '', pen: 0 }),
     extend(s, token) {
       const kind = rule.kind[token];

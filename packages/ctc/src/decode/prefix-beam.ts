@@ -78,6 +78,7 @@ export class PrefixBeam {
   private readonly cand: TokenCandidates;
   /** Σ of the scorers' bounds on one extension's context score (∞ when one has none). */
   private readonly gain: number;
+  private readonly perState: boolean;
   frames = 0;
 
   constructor(private readonly cfg: PrefixBeamConfig) {
@@ -90,6 +91,7 @@ export class PrefixBeam {
     this.beam = [root];
     this.cand = new TokenCandidates(cfg.C, cfg.blank, cfg.tokenTopK, cfg.tokenMinLogProb);
     this.gain = cfg.scorers.reduce((g, s) => g + (s.maxGain ?? Number.POSITIVE_INFINITY), 0);
+    this.perState = cfg.scorers.some((s) => s.maxGainFrom);
   }
 
   /**
@@ -99,7 +101,7 @@ export class PrefixBeam {
    * lower bound + beamPruneLogProb, would be pruned: skipping it changes nothing.
    */
   private threshold(row: Float32Array, off: number): number {
-    if (this.gain === Number.POSITIVE_INFINITY) return LOG_ZERO;
+    if (this.gain === Number.POSITIVE_INFINITY && !this.perState) return LOG_ZERO;
     const lpBlank = row[off + this.cfg.blank];
     let lo = Number.POSITIVE_INFINITY;
     let hi = LOG_ZERO;
@@ -113,7 +115,7 @@ export class PrefixBeam {
       hi = Math.max(hi, lb);
     }
     const full = this.beam.length >= this.cfg.beamWidth ? lo : LOG_ZERO;
-    const thr = Math.max(full, hi + this.cfg.beamPruneLogProb) - this.gain;
+    const thr = Math.max(full, hi + this.cfg.beamPruneLogProb);
     // A hair of slack so that rounding in a different summation order never skips a tie.
     return Number.isFinite(thr) ? thr - 1e-9 * (1 + Math.abs(thr)) : thr;
   }
@@ -173,6 +175,18 @@ export class PrefixBeam {
     this.touched.push(n);
   }
 
+  /** Upper bound of the context score one extension of `h` can add. */
+  private gainOf(h: Node): number {
+    if (!this.perState) return this.gain;
+    let g = 0;
+    const { scorers } = this.cfg;
+    for (let i = 0; i < scorers.length; i++) {
+      const s = scorers[i];
+      g += s.maxGainFrom ? s.maxGainFrom(h.states[i]) : (s.maxGain ?? Number.POSITIVE_INFINITY);
+    }
+    return g;
+  }
+
   /** Consumes the frame `row[off .. off + C)`. */
   step(row: Float32Array, off: number): void {
     const t = this.frames++;
@@ -188,6 +202,8 @@ export class PrefixBeam {
       if (pt === LOG_ZERO) continue;
       const vBest = Math.max(h.vb, h.vnb);
       const cBest = h.vb >= h.vnb ? h.cb : h.cnb;
+      // New children whose acoustic + parent context score falls below this cannot survive.
+      const skipBelow = thr === LOG_ZERO ? LOG_ZERO : thr - this.gainOf(h);
       this.touch(h);
       // Blank: the prefix stays, now ending in blank.
       h.npb = logAddExp(h.npb, pt + lpBlank);
@@ -210,7 +226,7 @@ export class PrefixBeam {
         // A repeated token needs a blank in between: only alignments ending in blank extend.
         const p = c === h.token ? h.pb + lp : pt + lp;
         if (p === LOG_ZERO) continue;
-        if (p + h.ctx < thr) {
+        if (p + h.ctx < skipBelow) {
           const old = h.children?.get(c);
           if (!old?.inBeam) continue; // a new prefix that pruning would drop
         }

@@ -16,4 +16,6 @@ export interface PrefixScorer<S = unknown> {
    * drop anyway (an exact shortcut); leave it out when no bound is known.
    */
   readonly maxGain?: number;
+  /** A tighter bound of `extend(state, ·)` scores for a given state (used over `maxGain`). */
+  maxGainFrom?(state: S): number;
 }
