@@ -109,17 +109,16 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // go to `sparse` (laid out like `gathered`) and reach `grad` in a final sweep in memory order.
   // In torch mode the dense row already holds softmax·w, and p is recomputed from the gathered
   // log-prob at g.
-  let hasRepeatedLabel = false;
+  // target positions whose label already occurs earlier (canon[j] < j)
+  let dups = new Int32Array(0);
+  let nDups = 0;
   // pf > 0: p_j = emit[e + j]·pf (the scaled emissions of the frame), else exp(gathered)
   const writeRow = (g: number, e: number, pf: number, L: number, w: number, scale: number): void => {
     if (grad === null) return;
-    if (hasRepeatedLabel) {
-      for (let j = 1; j <= L; j++) {
-        if (canon[j] !== j) {
-          occ[canon[j]] += occ[j];
-          occ[j] = 0;
-        }
-      }
+    for (let d = 0; d < nDups; d++) {
+      const j = dups[d];
+      occ[canon[j]] += occ[j];
+      occ[j] = 0;
     }
     if (!torchMode) {
       for (let j = 0; j <= L; j++) sparse[g + j] = -occ[canon[j]] * scale * w;
@@ -265,7 +264,8 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     if (skip.length < S) skip = new Uint8Array(2 * S);
     labels[0] = blank;
     canon[0] = 0;
-    hasRepeatedLabel = false;
+    nDups = 0;
+    if (dups.length < L + 1) dups = new Int32Array(2 * (L + 1));
     let repeats = 0;
     for (let j = 1; j <= L; j++) {
       const k = targets[off + j - 1];
@@ -274,7 +274,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       for (let i = 1; i < j; i++) {
         if (labels[i] === k) {
           canon[j] = i;
-          hasRepeatedLabel = true;
+          dups[nDups++] = j;
           break;
         }
       }
@@ -310,8 +310,10 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       if (!(m > Number.NEGATIVE_INFINITY) || m === Number.POSITIVE_INFINITY) ok = false;
       logScale += m;
       pFactor[t] = m; // exp(m) and the alpha scale are folded in by the forward pass
-      // fastExp inlined by hand: as a call, V8 may box every returned double on the heap
+      // fastExp inlined by hand: as a call, V8 may box every returned double on the heap.
+      // Repeated labels are computed once (canon) and copied below.
       for (let j = 0; j < L1; j++) {
+        if (canon[j] !== j) continue;
         const x = gathered[g + j] - m;
         if (!(x > -745)) {
           emit[e + j] = 0;
@@ -323,6 +325,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         emit[e + j] =
           (1 + r * (1 + r * (0.5 + r * 0.16666666666666666))) * frac[k & 255] * pow2[(k >> 8) + 1100];
       }
+      for (let d = 0; d < nDups; d++) emit[e + dups[d]] = emit[e + canon[dups[d]]];
     }
 
     // Forward pass. Instead of rescaling alpha_t to sum 1, the factor 1/c_{t-1} is folded into the
@@ -401,9 +404,11 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
 
     // Backward pass (beta' excludes the emission at t), fused with the occupancies and the
     // gradient rows: each step computes beta'_{t-1} and, while it is in registers, the occupancy
-    // alpha·beta' of frame t-1. beta' is rescaled through the emissions it multiplies next (by
-    // 1/max), like alpha; normalising occupancies per frame cancels all scales. Only the states of
-    // the forward pass's band are visited.
+    // alpha·beta' of frame t-1. beta' needs no rescaling of its own: the emissions it multiplies
+    // already carry the forward pass's factors 1/c_{t-1}, which keep alpha·beta' of order one
+    // (Rabiner's scaling); an overflow would show as a non-finite occupancy sum and send the item to
+    // the log-domain fallback. Normalising occupancies per frame cancels all scales. Only the
+    // states of the forward pass's band are visited.
     if (ok && grad !== null) {
       if (betaCur.length < S) {
         betaCur = new Float64Array(2 * S);
@@ -424,15 +429,9 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         if (!(z > 0) || z === Number.POSITIVE_INFINITY) ok = false;
         else writeRow(g0 + (Tn - 1) * L1, (Tn - 1) * L1, pFactor[Tn - 1], L, w, 1 / z);
       }
-      let bmax = 1;
       for (let t = Tn - 1; t >= 1 && ok; t--) {
         const e = t * L1;
-        if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
-          ok = false;
-          break;
-        }
-        const ib = 1 / bmax;
-        const eb = emit[e] * ib;
+        const eb = emit[e];
         const q = (t - 1) * S; // alpha of frame t-1
         const sLoA = Math.max(0, S - 2 * (Tn - t + 1)) & ~1; // band of frame t-1
         const sB = Math.max(0, sLoA - 2); // lowest beta' the next step reads
@@ -440,31 +439,27 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         // beta'_{t-1}(2i+1) = u(2i+1) + u(2i+2) + skip(2i+3)·u(2i+3); s < 2t only.
         let uNext: number;
         let uNext2 = 0;
-        let bmaxNext = 0;
         let zb = 0;
         let z = 0;
         let s: number;
         if (2 * t >= S) {
           uNext = betaCur[S - 1] * eb; // u(S-1), a blank
           betaNext[S - 1] = uNext;
-          bmaxNext = uNext;
           zb = alpha[q + S - 1] * uNext;
           s = S - 2;
         } else {
           uNext = betaCur[2 * t] * eb;
-          uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] * ib : 0;
+          uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] : 0;
           s = 2 * t - 1;
         }
         // pairs (label s, blank s-1) inside the band, with their occupancies
         for (; s > sLoA; s -= 2) {
-          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)];
           const bOdd = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
           betaNext[s] = bOdd;
           const uEven = betaCur[s - 1] * eb;
           const bEven = uEven + uOdd;
           betaNext[s - 1] = bEven;
-          if (bOdd > bmaxNext) bmaxNext = bOdd;
-          if (bEven > bmaxNext) bmaxNext = bEven;
           const g = alpha[q + s] * bOdd;
           occ[(s + 1) >> 1] = g;
           z += g;
@@ -474,7 +469,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         }
         // the pair just below the band (read by the next step), then two zeros under it
         for (; s > sB; s -= 2) {
-          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)];
           betaNext[s] = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
           const uEven = betaCur[s - 1] * eb;
           betaNext[s - 1] = uEven + uOdd;
@@ -493,7 +488,6 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           break;
         }
         writeRow(g0 + (t - 1) * L1, (t - 1) * L1, pFactor[t - 1], L, w, 1 / z);
-        bmax = bmaxNext;
         const tmp = betaCur;
         betaCur = betaNext;
         betaNext = tmp;
