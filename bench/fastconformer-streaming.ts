@@ -84,7 +84,7 @@ async function main() {
       const chunk = streamer.params.chunkSize[1];
       // Warm-up: traces both step graphs (first chunk and later chunks) or uploads tfjs weights.
       let state = streamer.initState(1);
-      for (let s = 0, start = 0; s < 3; s++) {
+      for (let s = 0, start = 0; s < (backend === 'onnx' ? 3 : 2); s++) {
         const size = streamer.params.chunkSize[s === 0 ? 0 : 1];
         state = (await streamer.step(slice(features, start, start + size), state)).state;
         start += size;
