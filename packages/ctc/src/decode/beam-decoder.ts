@@ -11,6 +11,7 @@ import {
   type WordRule,
   type WordRuleOptions,
   wordConfidence,
+  wordTimesteps,
 } from './word-rule.js';
 
 /** An n-gram LM fused into the beam (shallow fusion). */
@@ -63,6 +64,8 @@ export interface BeamHypothesis {
   /** LM (α·ln P + β per unit), hotword and custom scorer terms. */
   contextScore: number;
   words?: string[];
+  /** Frame of each word's first token. */
+  wordTimesteps?: Int32Array;
   /** Confidence of the frame where each token is emitted. */
   tokenConfidence?: Float32Array;
   wordConfidence?: Float32Array;
@@ -184,7 +187,10 @@ export class BeamDecoder {
       acousticScore: e.acoustic,
       contextScore: e.context,
     };
-    if (this.rule) h.words = tokensToWords(e.tokens, this.rule);
+    if (this.rule) {
+      h.words = tokensToWords(e.tokens, this.rule);
+      h.wordTimesteps = wordTimesteps(e.tokens, e.timesteps, this.rule);
+    }
     if (this.confOptions) {
       h.tokenConfidence = Float32Array.from(e.timesteps, (t) => this.conf[t]);
       if (this.rule) {

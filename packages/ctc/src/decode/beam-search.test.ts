@@ -152,6 +152,8 @@ describe('beamSearch confidence and words', () => {
     });
     expect(Array.from(h.tokens)).toEqual([1, 3, 2]);
     expect(h.words).toEqual(['a', 'b']);
+    expect(Array.from(h.timesteps)).toEqual([0, 1, 2]);
+    expect(Array.from(h.wordTimesteps!)).toEqual([0, 2]);
     const conf = (p: number) => (p * 4 - 1) / 3; // NeMo max_prob, α = 1, V = 4
     expect(Array.from(h.tokenConfidence!)).toEqual([conf(0.7), conf(0.7), conf(0.6)].map(Math.fround));
     expect(Array.from(h.wordConfidence!)).toEqual([conf(0.7), conf(0.6)].map(Math.fround));

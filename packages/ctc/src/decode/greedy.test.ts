@@ -59,6 +59,7 @@ describe('greedyDecode', () => {
       words: { vocabulary: ['-', 'a', 'b', '|'] },
     });
     expect(g.words).toEqual(['aab', 'b']);
+    expect(Array.from(g.wordTimesteps!)).toEqual([0, 8]);
     expect(g.wordConfidence).toHaveLength(2);
     expect(g.wordConfidence![0]).toBeCloseTo(Math.min(...Array.from(g.tokenConfidence!.subarray(0, 3))), 6);
   });

@@ -1,6 +1,12 @@
 import { checkBlank, checkFrameFinite, checkLength, checkLogProbs } from './checks.js';
 import { type ConfidenceOptions, confidenceMeasure, pathTokenConfidence } from './confidence.js';
-import { makeWordRule, tokensToWords, type WordRuleOptions, wordConfidence } from './word-rule.js';
+import {
+  makeWordRule,
+  tokensToWords,
+  type WordRuleOptions,
+  wordConfidence,
+  wordTimesteps,
+} from './word-rule.js';
 
 /** Options shared by the greedy decoders. */
 export interface GreedyCommonOptions {
@@ -40,6 +46,8 @@ export interface GreedyHypothesis {
   score: number;
   tokenConfidence?: Float32Array;
   words?: string[];
+  /** First frame of each word. */
+  wordTimesteps?: Int32Array;
   wordConfidence?: Float32Array;
 }
 
@@ -127,7 +135,10 @@ export class GreedyState {
       score: this.score,
     };
     const rule = this.words ? makeWordRule(this.words) : undefined;
-    if (rule) out.words = tokensToWords(tokens, rule);
+    if (rule) {
+      out.words = tokensToWords(tokens, rule);
+      out.wordTimesteps = wordTimesteps(tokens, out.timesteps, rule);
+    }
     if (this.confOptions) {
       out.tokenConfidence = pathTokenConfidence(this.path, this.conf, this.blank, this.confOptions);
       if (rule)

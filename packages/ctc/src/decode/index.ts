@@ -47,4 +47,5 @@ export {
   type WordRuleOptions,
   wordConfidence,
   wordRanges,
+  wordTimesteps,
 } from './word-rule.js';

@@ -66,6 +66,15 @@ export function tokensToWords(tokens: ArrayLike<number>, rule: WordRule): string
   });
 }
 
+/** Frame of each word: the frame of its first token. */
+export function wordTimesteps(
+  tokens: ArrayLike<number>,
+  timesteps: ArrayLike<number>,
+  rule: WordRule,
+): Int32Array {
+  return Int32Array.from(wordRanges(tokens, rule), ([s]) => timesteps[s]);
+}
+
 /** Word confidence: the token confidences of each word aggregated (NeMo default 'min'). */
 export function wordConfidence(
   tokens: ArrayLike<number>,
