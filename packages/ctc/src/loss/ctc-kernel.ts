@@ -189,51 +189,57 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
     }
   }
 
-  // Exact log-domain fallback (float64). Returns the NLL and writes the gradient rows.
+  // Exact log-domain fallback (float64), over the same band of states as the fast path, with a
+  // three-term log-sum-exp (one log per state). Returns the NLL and writes the gradient rows.
+  const NEG = Number.NEGATIVE_INFINITY;
+  const lse3 = (x: number, y: number, z: number): number => {
+    const m = x > y ? (x > z ? x : z) : y > z ? y : z;
+    if (m === NEG) return NEG;
+    return m + Math.log(fastExp(x - m) + fastExp(y - m) + fastExp(z - m));
+  };
   const logDomain = (Tn: number, L: number, w: number, g0: number): number => {
     const S = 2 * L + 1;
-    const la = new Float64Array(Tn * S).fill(Number.NEGATIVE_INFINITY);
-    const lpAt = (t: number, s: number): number => gathered[g0 + t * (L + 1) + (s & 1 ? (s + 1) >> 1 : 0)];
-    const lse2 = (x: number, y: number): number => {
-      if (x === Number.NEGATIVE_INFINITY) return y;
-      if (y === Number.NEGATIVE_INFINITY) return x;
-      return x > y ? x + Math.log1p(Math.exp(y - x)) : y + Math.log1p(Math.exp(x - y));
-    };
-    la[0] = lpAt(0, 0);
-    if (S > 1) la[1] = lpAt(0, 1);
+    const L1 = L + 1;
+    const la = new Float64Array(Tn * S).fill(NEG);
+    // log emission of state s at frame t
+    const le = (t: number, s: number): number => gathered[g0 + t * L1 + (s & 1 ? (s + 1) >> 1 : 0)];
+    la[0] = le(0, 0);
+    if (S > 1) la[1] = le(0, 1);
     for (let t = 1; t < Tn; t++) {
       const p = (t - 1) * S;
       const c = t * S;
-      for (let s = 0; s < S; s++) {
-        let v = la[p + s];
-        if (s > 0) v = lse2(v, la[p + s - 1]);
-        if (skip[s]) v = lse2(v, la[p + s - 2]);
-        la[c + s] = v + lpAt(t, s);
+      const sMax = Math.min(S, 2 * t + 2);
+      for (let s = Math.max(0, S - 2 * (Tn - t)) & ~1; s < sMax; s++) {
+        const v = lse3(la[p + s], s > 0 ? la[p + s - 1] : NEG, skip[s] ? la[p + s - 2] : NEG);
+        la[c + s] = v + le(t, s);
       }
     }
     const last = (Tn - 1) * S;
-    const logP = S > 1 ? lse2(la[last + S - 1], la[last + S - 2]) : la[last];
+    const logP = S > 1 ? lse3(la[last + S - 1], la[last + S - 2], NEG) : la[last];
     const nll = -logP;
     if (grad === null) return nll;
     if (!Number.isFinite(nll)) return nll; // the caller fills the rows
     // beta' excludes the emission at t, so occupancy(t, s) = exp(alpha + beta' − logP).
-    let bc = new Float64Array(S).fill(Number.NEGATIVE_INFINITY);
+    let bc = new Float64Array(S).fill(NEG);
     let bn = new Float64Array(S);
     bc[S - 1] = 0;
     if (S > 1) bc[S - 2] = 0;
     for (let t = Tn - 1; t >= 0; t--) {
-      occ.fill(0, 0, L + 1);
-      for (let s = 0; s < S; s++) {
-        const g = Math.exp(la[t * S + s] + bc[s] - logP);
-        occ[canon[s & 1 ? (s + 1) >> 1 : 0]] += g;
+      occ.fill(0, 0, L1);
+      const sMax = Math.min(S, 2 * t + 2);
+      for (let s = Math.max(0, S - 2 * (Tn - t)) & ~1; s < sMax; s++) {
+        occ[canon[s & 1 ? (s + 1) >> 1 : 0]] += fastExp(la[t * S + s] + bc[s] - logP);
       }
-      writeRow(g0 + t * (L + 1), 0, 0, L, w, 1);
+      writeRow(g0 + t * L1, 0, 0, L, w, 1);
       if (t === 0) break;
-      for (let s = 0; s < S; s++) {
-        let v = bc[s] + lpAt(t, s);
-        if (s + 1 < S) v = lse2(v, bc[s + 1] + lpAt(t, s + 1));
-        if (s + 2 < S && skip[s + 2]) v = lse2(v, bc[s + 2] + lpAt(t, s + 2));
-        bn[s] = v;
+      bn.fill(NEG);
+      const sMaxPrev = Math.min(S, 2 * t);
+      for (let s = Math.max(0, S - 2 * (Tn - t + 1)) & ~1; s < sMaxPrev; s++) {
+        bn[s] = lse3(
+          bc[s] + le(t, s),
+          s + 1 < S ? bc[s + 1] + le(t, s + 1) : NEG,
+          s + 2 < S && skip[s + 2] ? bc[s + 2] + le(t, s + 2) : NEG,
+        );
       }
       const tmp = bc;
       bc = bn;
