@@ -1,45 +1,7 @@
 import { LOG_ZERO, logAddExp } from './log-math.js';
+import { type Node, newNode } from './prefix-node.js';
 import type { PrefixScorer } from './prefix-scorer.js';
 import { TokenCandidates } from './token-candidates.js';
-
-/** Emission frames of a prefix's best alignment, newest first (shared, immutable). */
-interface Cell {
-  frame: number;
-  prev: Cell | null;
-}
-
-/** A prefix: one node per token sequence, linked to its parent. */
-interface Node {
-  token: number;
-  parent: Node | null;
-  depth: number;
-  /** Live children: one node per prefix, so alignments of the same prefix always merge. */
-  children: Map<number, Node> | null;
-  /** Number of live children; a node lives while it is in the beam or has live children. */
-  refs: number;
-  inBeam: boolean;
-  attached: boolean;
-  /** Context score (LM, bonuses, hotwords) of the prefix, and the scorers' states. */
-  ctx: number;
-  states: unknown[];
-  /** Acoustic log-probabilities of the prefix ending in blank / non-blank (sum over alignments)… */
-  pb: number;
-  pnb: number;
-  /** …and of the best single alignment, with its emission frames. */
-  vb: number;
-  vnb: number;
-  cb: Cell | null;
-  cnb: Cell | null;
-  /** The same for the frame being processed. */
-  npb: number;
-  npnb: number;
-  nvb: number;
-  nvnb: number;
-  ncb: Cell | null;
-  ncnb: Cell | null;
-  stamp: number;
-  score: number;
-}
 
 export interface PrefixBeamConfig {
   C: number;
@@ -82,7 +44,7 @@ export class PrefixBeam {
   frames = 0;
 
   constructor(private readonly cfg: PrefixBeamConfig) {
-    const root = this.node(-1, null);
+    const root = newNode(-1, null);
     root.ctx = 0;
     root.states = cfg.scorers.map((s) => s.initial());
     root.pb = 0;
@@ -120,38 +82,10 @@ export class PrefixBeam {
     return Number.isFinite(thr) ? thr - 1e-9 * (1 + Math.abs(thr)) : thr;
   }
 
-  private node(token: number, parent: Node | null): Node {
-    return {
-      token,
-      parent,
-      depth: parent ? parent.depth + 1 : 0,
-      children: null,
-      refs: 0,
-      inBeam: false,
-      attached: parent !== null,
-      ctx: 0,
-      states: [],
-      pb: LOG_ZERO,
-      pnb: LOG_ZERO,
-      vb: LOG_ZERO,
-      vnb: LOG_ZERO,
-      cb: null,
-      cnb: null,
-      npb: LOG_ZERO,
-      npnb: LOG_ZERO,
-      nvb: LOG_ZERO,
-      nvnb: LOG_ZERO,
-      ncb: null,
-      ncnb: null,
-      stamp: -1,
-      score: LOG_ZERO,
-    };
-  }
-
   private child(h: Node, c: number): Node {
     let n = h.children?.get(c);
     if (n) return n;
-    n = this.node(c, h);
+    n = newNode(c, h);
     let ctx = h.ctx;
     const { scorers } = this.cfg;
     n.states = new Array(scorers.length);
