@@ -3,7 +3,6 @@ import { beamSearch, beamSearchBatch, beamSearchBatchSync, beamSearchSync } from
 import { greedyDecode } from './greedy.js';
 import { Hotwords } from './hotwords.js';
 import { wordLmScorer } from './lm-scorer.js';
-import { LN10 } from './log-math.js';
 import { NgramLm } from './ngram-lm.js';
 import type { PrefixScorer } from './prefix-scorer.js';
 import { bruteForce, ctcForward, fromProbs, randomLogProbs, TEST_ARPA, TEST_VOCAB } from './test-support.js';
