@@ -62,6 +62,12 @@ binary.push([
 
 const linalg: Case[] = [
   ['matmul [2,3,4]@[4,5]', (a, b) => ops.matmul(a, b), { a: x234(), b: randomData(rng, [4, 5]) }],
+  // Large enough for the tfjs-wasm backend to split the batched product into 2-D ones.
+  [
+    'matmul large batched [2,1,200,80]@[3,80,100]',
+    (a, b) => ops.matmul(a, b),
+    { a: randomData(rng, [2, 1, 200, 80]), b: randomData(rng, [3, 80, 100]) },
+  ],
   [
     'matmul broadcast [2,1,3,4]@[3,4,5]',
     (a, b) => ops.matmul(a, b),

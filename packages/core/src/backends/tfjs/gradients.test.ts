@@ -135,4 +135,28 @@ describe('tfjs gradients on the default device match finite differences', () => 
     }
     expect(worst / scale).toBeLessThan(2e-2);
   });
+
+  it('the split batched matmul on wasm has the same gradients as the cpu backend', async () => {
+    const a = rng.uniformArray(2 * 300 * 40, -1, 1);
+    const b = rng.uniformArray(2 * 40 * 300, -1, 1);
+    const gradsOn = async (device: 'wasm' | 'cpu') => {
+      const be2 = await tfjsBackend(device);
+      const f = (x: tf.Tensor, y: tf.Tensor) =>
+        tf.sum(tf.square(toTf(ops.matmul(fromTf(be2, x), fromTf(be2, y))))) as tf.Scalar;
+      return tf.tidy(() =>
+        tf
+          .grads(f)([tf.tensor(a, [2, 300, 40]), tf.tensor(b, [2, 40, 300])])
+          .map((g) => g.dataSync()),
+      );
+    };
+    const cpu = await gradsOn('cpu');
+    const wasm = await gradsOn('wasm');
+    for (const [i, g] of wasm.entries()) {
+      let worst = 0;
+      g.forEach((v, j) => {
+        worst = Math.max(worst, Math.abs(v - cpu[i][j]) / (1e-3 + Math.abs(cpu[i][j])));
+      });
+      expect(worst).toBeLessThan(1e-3);
+    }
+  });
 });
