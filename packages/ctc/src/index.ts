@@ -1,4 +1,4 @@
 export * from './align/index.js';
+export * from './decode/index.js';
 export * from './loss/index.js';
 export * from './text/index.js';
-export * from './decode/index.js';
