@@ -5,7 +5,15 @@ import { Hotwords } from './hotwords.js';
 import { wordLmScorer } from './lm-scorer.js';
 import { NgramLm } from './ngram-lm.js';
 import type { PrefixScorer } from './prefix-scorer.js';
-import { bruteForce, ctcForward, fromProbs, randomLogProbs, TEST_ARPA, TEST_VOCAB } from './test-support.js';
+import {
+  bruteForce,
+  ctcForward,
+  fromProbs,
+  randomLogProbs,
+  TEST_ARPA,
+  TEST_VOCAB,
+  viterbiFrames,
+} from './test-support.js';
 
 const close = (a: number, b: number, rel = 1e-6) =>
   expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
@@ -33,6 +41,16 @@ describe('beamSearch exactness', () => {
       }
     },
   );
+
+  it.each([3, 8, 15])('timesteps are the emission frames of the best alignment (seed %i)', (seed) => {
+    const T = 5;
+    const C = 4;
+    const logProbs = randomLogProbs(T, C, seed, 1.5);
+    const hyps = beamSearchSync({ logProbs, dims: [T, C], blank: 1, beamWidth: 10_000, nBest: 30 });
+    for (const h of hyps) {
+      expect(Array.from(h.timesteps)).toEqual(viterbiFrames(logProbs, T, C, h.tokens, 1));
+    }
+  });
 
   it('resolves asynchronously to the same hypotheses', async () => {
     const logProbs = randomLogProbs(4, 3, 7);

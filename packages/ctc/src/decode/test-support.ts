@@ -133,3 +133,43 @@ export function wordsOf(seq: number[]): string[] {
     .split('|')
     .filter((w) => w !== '');
 }
+
+/** Emission frame of each label in the best single alignment (Viterbi over the extended sequence). */
+export function viterbiFrames(
+  lp: ArrayLike<number>,
+  T: number,
+  C: number,
+  labels: ArrayLike<number>,
+  blank: number,
+): number[] {
+  const S = 2 * labels.length + 1;
+  const ext = Array.from({ length: S }, (_, s) => (s % 2 === 0 ? blank : labels[(s - 1) / 2]));
+  const score: number[][] = [];
+  const from: number[][] = [];
+  for (let t = 0; t < T; t++) {
+    score.push(new Array(S).fill(LOG_ZERO));
+    from.push(new Array(S).fill(-1));
+    for (let s = 0; s < S; s++) {
+      const e = lp[t * C + ext[s]];
+      if (t === 0) {
+        if (s < 2) score[0][s] = e;
+        continue;
+      }
+      const prev = score[t - 1];
+      let best = prev[s];
+      let arg = s;
+      if (s >= 1 && prev[s - 1] > best) [best, arg] = [prev[s - 1], s - 1];
+      if (s >= 2 && ext[s] !== blank && ext[s] !== ext[s - 2] && prev[s - 2] > best)
+        [best, arg] = [prev[s - 2], s - 2];
+      score[t][s] = best + e;
+      from[t][s] = arg;
+    }
+  }
+  let s = S > 1 && score[T - 1][S - 2] > score[T - 1][S - 1] ? S - 2 : S - 1;
+  const frames = new Array<number>(labels.length).fill(-1);
+  for (let t = T - 1; t >= 0; t--) {
+    if (s % 2 === 1) frames[(s - 1) / 2] = t; // ends at the first frame of the label's run
+    s = t > 0 ? from[t][s] : s;
+  }
+  return frames;
+}
