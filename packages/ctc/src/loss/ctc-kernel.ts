@@ -511,15 +511,25 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   }
 
   // Final sweep in memory order: dense softmax·w rows (torch mode), then the sparse label entries
-  // while the row is still in cache.
+  // while the row is still in cache. When every item of the range covers all frames with the same
+  // weight (reduction 'sum' or 'none', or equal target lengths), a frame's rows are one
+  // contiguous block and take a single SIMD call.
   if (grad === null) return;
+  let block = torchMode && expRow !== null;
+  for (let n = n0; n < n1 && block; n++) {
+    block = useSparse[n - n0] === 1 && inputLengths[n] === Tmax && gradScale[n] === gradScale[n0];
+  }
   for (let t = 0; t < Tmax; t++) {
+    if (block && expRow !== null) {
+      const row0 = (t * N + n0) * C;
+      expRow(lp, row0, grad, row0, (n1 - n0) * C, gradScale[n0]);
+    }
     for (let n = n0; n < n1; n++) {
       if (t >= inputLengths[n]) continue;
       const row = (t * N + n) * C;
       const w = gradScale[n];
       if (useSparse[n - n0] === 0) continue; // rows already final (infinite loss)
-      if (torchMode) {
+      if (torchMode && !block) {
         // (the first sweep has validated the row)
         if (expRow !== null) expRow(lp, row, grad, row, C, w);
         else for (let k = 0; k < C; k++) grad[row + k] = fastExp(lp[row + k]) * w;
