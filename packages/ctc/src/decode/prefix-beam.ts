@@ -35,6 +35,7 @@ export interface BeamEntry {
  */
 export class PrefixBeam {
   private beam: Node[];
+  private readonly root: Node;
   private stamp = 0;
   private touched: Node[] = [];
   private readonly cand: TokenCandidates;
@@ -51,9 +52,29 @@ export class PrefixBeam {
     root.vb = 0;
     root.inBeam = true;
     this.beam = [root];
+    this.root = root;
     this.cand = new TokenCandidates(cfg.C, cfg.blank, cfg.tokenTopK, cfg.tokenMinLogProb);
     this.gain = cfg.scorers.reduce((g, s) => g + (s.maxGain ?? Number.POSITIVE_INFINITY), 0);
     this.perState = cfg.scorers.some((s) => s.maxGainFrom);
+  }
+
+  /**
+   * Memory check: nodes reachable from the root through child maps, and the nodes the beam needs (its
+   * prefixes and their ancestors). Releasing dead prefixes keeps the two equal.
+   */
+  nodeCounts(): { reachable: number; needed: number } {
+    let reachable = 0;
+    const stack = [this.root];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      reachable++;
+      if (n.children) stack.push(...n.children.values());
+    }
+    const needed = new Set<Node>([this.root]);
+    for (const b of this.beam) {
+      for (let n: Node | null = b; n && !needed.has(n); n = n.parent) needed.add(n);
+    }
+    return { reachable, needed: needed.size };
   }
 
   /**
