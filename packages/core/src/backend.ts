@@ -89,7 +89,20 @@ export interface Backend {
   /** Overwrites a parameter or buffer (BatchNorm running statistics in training). */
   assign(p: Parameter, value: Tensor): void;
   readonly native: NativeLowerings;
+  /**
+   * Optional native recurrence (ONNX `Scan`); without it `scanLoop` runs its composite, a JS loop over
+   * a static length (tfjs). Returns the final carries and the per-step outputs stacked on axis 0.
+   */
+  scanLoop?(
+    body: ScanBody,
+    init: Tensor[],
+    xs: Tensor[],
+    consts: Tensor[],
+  ): { carry: Tensor[]; ys: Tensor[] };
 }
+
+/** The step function of `scanLoop`: carries and one time slice of each scanned input in, next carries and per-step outputs out. */
+export type ScanBody = (carry: Tensor[], x: Tensor[], consts: Tensor[]) => { carry: Tensor[]; y: Tensor[] };
 
 /** Optional native lowerings of composites; each must match the composite in `ops/`. */
 export interface NativeLowerings {

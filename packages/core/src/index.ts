@@ -5,6 +5,7 @@ export type {
   NativeLowerings,
   PadMode,
   ReduceOp,
+  ScanBody,
   Size,
   UnaryOp,
 } from './backend.js';

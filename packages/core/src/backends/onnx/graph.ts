@@ -4,7 +4,7 @@ import type { Dim } from '../../shape.js';
 
 const { onnx } = onnxProto;
 export type NodeProto = P.INodeProto;
-type AttrValue = number | number[] | string | { float: number };
+type AttrValue = number | number[] | string | { float: number } | { graph: P.IGraphProto };
 
 export const OPSET = 17;
 
@@ -23,6 +23,7 @@ function attribute(name: string, value: AttrValue): P.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
+  if (typeof value === 'object' && 'graph' in value) return { name, type: T.GRAPH, g: value.graph };
   if (typeof value === 'object') return { name, type: T.FLOAT, f: value.float };
   return { name, type: T.INT, i: value };
 }
@@ -40,9 +41,39 @@ export class GraphBuilder {
   private outputs: P.IValueInfoProto[] = [];
   private counter = 0;
 
+  /** `prefix` keeps a subgraph's value names apart from its outer graph's (ONNX forbids shadowing). */
+  constructor(private readonly prefix = '') {}
+
   fresh(hint = 'v'): string {
     this.counter += 1;
-    return `${hint}_${this.counter}`;
+    return `${this.prefix}${hint}_${this.counter}`;
+  }
+
+  /** Adds a node with several named outputs (Scan). */
+  nodeMulti(
+    opType: string,
+    inputs: string[],
+    outputs: string[],
+    attrs: Record<string, AttrValue> = {},
+  ): void {
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: outputs,
+      name: `${this.prefix}${opType}_${this.nodes.length}`,
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+    });
+  }
+
+  /** This graph as a GraphProto (a subgraph attribute such as Scan's `body`). */
+  toGraph(name: string): P.IGraphProto {
+    return {
+      name,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
   }
 
   /** Adds a node and returns its (single) output name. */
@@ -52,7 +83,7 @@ export class GraphBuilder {
       opType,
       input: inputs,
       output: [out],
-      name: `${opType}_${this.nodes.length}`,
+      name: `${this.prefix}${opType}_${this.nodes.length}`,
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return out;

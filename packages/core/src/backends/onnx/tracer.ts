@@ -8,10 +8,10 @@ import type {
   Size,
   UnaryOp,
 } from '../../backend.js';
-import { notSupported } from '../../backend.js';
+import { notSupported, type ScanBody } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import type { Parameter } from '../../module/parameter.js';
-import type { Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
 import { elemType, GraphBuilder } from './graph.js';
 
 const UNARY: Record<UnaryOp, string> = {
@@ -67,11 +67,19 @@ const h = (t: Tensor): string => t.handle as string;
 export class OnnxTracer implements Backend {
   readonly name = 'onnx';
   readonly trainable = false;
-  readonly graph = new GraphBuilder();
+  readonly graph: GraphBuilder;
   private params = new Map<Parameter, string>();
   private sizeCache = new Map<string, string>();
+  private scans = 0;
 
-  constructor(private readonly paramNames: Map<Parameter, string>) {}
+  /** A `parent` makes this the tracer of a subgraph: its parameters stay outer-scope initializers. */
+  constructor(
+    private readonly paramNames: Map<Parameter, string>,
+    private readonly parent?: OnnxTracer,
+    prefix = '',
+  ) {
+    this.graph = new GraphBuilder(prefix);
+  }
 
   constant(data: TypedArray, shape: readonly number[], dtype: DType): unknown {
     return this.graph.initializer(this.graph.fresh('const'), data, shape, dtype);
@@ -102,6 +110,7 @@ export class OnnxTracer implements Backend {
   }
 
   param(p: Parameter): unknown {
+    if (this.parent) return this.parent.param(p); // referenced from the outer scope
     let name = this.params.get(p);
     if (!name) {
       name = this.paramNames.get(p) ?? this.graph.fresh('param');
@@ -221,6 +230,48 @@ export class OnnxTracer implements Backend {
       this.sizeCache.set(key, v);
     }
     return v;
+  }
+
+  /** One ONNX `Scan` node whose body is traced into a subgraph (scanned axis 0, outputs stacked on 0). */
+  scanLoop(
+    body: ScanBody,
+    init: Tensor[],
+    xs: Tensor[],
+    consts: Tensor[],
+  ): { carry: Tensor[]; ys: Tensor[] } {
+    this.scans += 1;
+    const tag = `${this.graph.fresh('scan')}_`;
+    const child = new OnnxTracer(this.paramNames, this, tag);
+    const input = (t: Tensor, shape: Tensor['shape'], hint: string) => {
+      const name = child.graph.fresh(hint);
+      child.graph.input(name, t.dtype, shape);
+      return new Tensor(child, name, shape, t.dtype);
+    };
+    const carryIn = init.map((t) => input(t, t.shape, 'carry'));
+    const xIn = xs.map((t) => input(t, t.shape.slice(1), 'x'));
+    // Constants are outer-scope values: same names, now seen from the subgraph.
+    const r = body(
+      carryIn,
+      xIn,
+      consts.map((t) => new Tensor(child, t.handle, t.shape, t.dtype)),
+    );
+    const outs = [...r.carry, ...r.y].map((t) => {
+      if (t.backend !== child)
+        throw new Error('scanLoop: the body must return tensors it computed from its arguments');
+      const name = child.graph.fresh('out');
+      child.graph.node('Identity', [h(t)], {}, name);
+      child.graph.output(name, t.dtype);
+      return name;
+    });
+    const names = outs.map(() => this.graph.fresh('scan_out'));
+    this.graph.nodeMulti('Scan', [...init.map(h), ...xs.map(h)], names, {
+      num_scan_inputs: xs.length,
+      body: { graph: child.graph.toGraph(`${tag}body`) },
+    });
+    const steps = xs[0].shape[0];
+    const carry = r.carry.map((t, i) => new Tensor(this, names[i], t.shape, t.dtype));
+    const ys = r.y.map((t, i) => new Tensor(this, names[r.carry.length + i], [steps, ...t.shape], t.dtype));
+    return { carry, ys };
   }
 
   dropout(): unknown {
