@@ -218,7 +218,7 @@ def main():
         check_reductions(c)
     long = [
         long_case('long-t2000-c5000', 31, 2000, 2, 5000, 4.0, 0, [2000, 1700], [300, 120]),
-        # stays on the rescaled probability-domain path (the one above needs the log-domain one)
+        # a second shape: fewer classes, longer targets relative to T
         long_case('long-t1000-c500', 32, 1000, 2, 500, 3.0, 0, [1000, 900], [150, 100]),
     ]
     with open(os.path.join(OUT, 'ctc-loss-small.json'), 'w') as f:

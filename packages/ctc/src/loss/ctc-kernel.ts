@@ -410,11 +410,13 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
 
     // Backward pass (beta' excludes the emission at t), fused with the occupancies and the
     // gradient rows: each step computes beta'_{t-1} and, while it is in registers, the occupancy
-    // alpha·beta' of frame t-1. beta' needs no rescaling of its own: the emissions it multiplies
-    // already carry the forward pass's factors 1/c_{t-1}, which keep alpha·beta' of order one
-    // (Rabiner's scaling); an overflow would show as a non-finite occupancy sum and send the item to
-    // the log-domain fallback. Normalising occupancies per frame cancels all scales. Only the
-    // states of the forward pass's band are visited.
+    // alpha·beta' of frame t-1. The emissions beta' multiplies carry the forward pass's factors
+    // 1/c_{t-1} (Rabiner's scaling: sum alpha·beta' = fin at every frame), and beta' is also
+    // divided by its maximum at every step, which keeps it from overflowing on states that alpha
+    // barely reaches (long near-uniform inputs). Those divisions are tracked as log M, and the
+    // products are taken as (alpha·f)·(beta'·f) with f² = M / fin so that they sum to about 1
+    // instead of underflowing. A non-finite or zero sum still sends the item to the log-domain
+    // fallback. Only the states of the forward pass's band are visited.
     if (ok && grad !== null) {
       if (betaCur.length < S) {
         betaCur = new Float64Array(2 * S);
@@ -427,17 +429,31 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
       {
         const q = (Tn - 1) * S;
         occ.fill(0, 0, L1);
-        const zb = alpha[q + S - 1];
-        const zl = S > 1 ? alpha[q + S - 2] : 0;
+        const zb = alpha[q + S - 1] / fin;
+        const zl = S > 1 ? alpha[q + S - 2] / fin : 0;
         occ[0] = zb;
         if (S > 1) occ[L] = zl;
         const z = zb + zl;
         if (!(z > 0) || z === Number.POSITIVE_INFINITY) ok = false;
         else writeRow(g0 + (Tn - 1) * L1, (Tn - 1) * L1, pFactor[Tn - 1], L, w, 1 / z);
       }
+      const logFin = Math.log(fin);
+      let bmax = 1;
+      let logM = 0;
       for (let t = Tn - 1; t >= 1 && ok; t--) {
         const e = t * L1;
-        const eb = emit[e];
+        if (!(bmax > 0) || bmax === Number.POSITIVE_INFINITY) {
+          ok = false;
+          break;
+        }
+        const ib = 1 / bmax;
+        logM += Math.log(bmax);
+        const f = Math.exp(0.5 * (logM - logFin));
+        if (!(f < Number.POSITIVE_INFINITY)) {
+          ok = false;
+          break;
+        }
+        const eb = emit[e] * ib;
         const q = (t - 1) * S; // alpha of frame t-1
         const sLoA = Math.max(0, S - 2 * (Tn - t + 1)) & ~1; // band of frame t-1
         const sB = Math.max(0, sLoA - 2); // lowest beta' the next step reads
@@ -447,35 +463,39 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
         let uNext2 = 0;
         let zb = 0;
         let z = 0;
+        let bmaxNext = 0;
         let s: number;
         if (2 * t >= S) {
           uNext = betaCur[S - 1] * eb; // u(S-1), a blank
           betaNext[S - 1] = uNext;
-          zb = alpha[q + S - 1] * uNext;
+          bmaxNext = uNext;
+          zb = alpha[q + S - 1] * f * (uNext * f);
           s = S - 2;
         } else {
           uNext = betaCur[2 * t] * eb;
-          uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] : 0;
+          uNext2 = 2 * t + 1 < S ? betaCur[2 * t + 1] * emit[e + t + 1] * ib : 0;
           s = 2 * t - 1;
         }
         // pairs (label s, blank s-1) inside the band, with their occupancies
         for (; s > sLoA; s -= 2) {
-          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)];
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
           const bOdd = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
           betaNext[s] = bOdd;
           const uEven = betaCur[s - 1] * eb;
           const bEven = uEven + uOdd;
           betaNext[s - 1] = bEven;
-          const g = alpha[q + s] * bOdd;
+          if (bOdd > bmaxNext) bmaxNext = bOdd;
+          if (bEven > bmaxNext) bmaxNext = bEven;
+          const g = alpha[q + s] * f * (bOdd * f);
           occ[(s + 1) >> 1] = g;
           z += g;
-          zb += alpha[q + s - 1] * bEven;
+          zb += alpha[q + s - 1] * f * (bEven * f);
           uNext = uEven;
           uNext2 = uOdd;
         }
         // the pair just below the band (read by the next step), then two zeros under it
         for (; s > sB; s -= 2) {
-          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)];
+          const uOdd = betaCur[s] * emit[e + ((s + 1) >> 1)] * ib;
           betaNext[s] = uOdd + uNext + (s + 2 < S ? skip[s + 2] * uNext2 : 0);
           const uEven = betaCur[s - 1] * eb;
           betaNext[s - 1] = uEven + uOdd;
@@ -494,6 +514,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
           break;
         }
         writeRow(g0 + (t - 1) * L1, (t - 1) * L1, pFactor[t - 1], L, w, 1 / z);
+        bmax = bmaxNext;
         const tmp = betaCur;
         betaCur = betaNext;
         betaNext = tmp;
