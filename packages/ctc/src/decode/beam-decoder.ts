@@ -2,7 +2,7 @@ import { checkBlank, checkFrameFinite } from './checks.js';
 import { type ConfidenceOptions, confidenceMeasure } from './confidence.js';
 import { type HotwordPhrase, Hotwords } from './hotwords.js';
 import { type LmFusionOptions, tokenLmScorer, wordLmScorer } from './lm-scorer.js';
-import type { NgramLm } from './ngram-lm.js';
+import { NgramLm } from './ngram-lm.js';
 import { type BeamEntry, PrefixBeam } from './prefix-beam.js';
 import type { PrefixScorer } from './prefix-scorer.js';
 import {
@@ -113,12 +113,28 @@ export class BeamDecoder {
     const scorers: PrefixScorer[] = [];
     if (o.lm) {
       if (!voc) throw new Error(`${fn}: lm needs a vocabulary (token strings by id)`);
+      if (!(o.lm.model instanceof NgramLm)) throw new Error(`${fn}: lm.model must be an NgramLm`);
+      for (const k of ['alpha', 'beta', 'unkScoreOffset'] as const) {
+        const v = o.lm[k];
+        if (v !== undefined && !Number.isFinite(v))
+          throw new Error(`${fn}: lm.${k} must be a finite number, got ${v}`);
+      }
       const level = o.lm.level ?? 'word';
       if (level !== 'word' && level !== 'token')
         throw new Error(`${fn}: lm.level must be 'word' or 'token', got '${level}'`);
       scorers.push(
         level === 'word' ? wordLmScorer(o.lm.model, wordOpts!, o.lm) : tokenLmScorer(o.lm.model, voc, o.lm),
       );
+    }
+    if (o.hotwords instanceof Hotwords) {
+      o.hotwords.phrases.forEach((ids, k) => {
+        const bad = ids.find((id) => id >= C || id === blank);
+        if (bad !== undefined) {
+          throw new Error(
+            `${fn}: hotwords phrase ${k} holds id ${bad}: the blank or out of range [0, C = ${C})`,
+          );
+        }
+      });
     }
     if (o.hotwords) {
       scorers.push(

@@ -241,6 +241,15 @@ describe('beamSearch errors', () => {
       /hotwords\[1\]: character 'x' is not in the vocabulary/,
     ],
     [{ hotwords: [{ text: 'ab' }] }, /hotwords\[0\]: text needs a vocabulary or a tokenize function/],
+    [
+      { hotwords: new Hotwords([{ tokens: [1, 7] }], { C: 8, blank: 0 }) },
+      /beamSearch: hotwords phrase 0 holds id 7: the blank or out of range \[0, C = 4\)/,
+    ],
+    [
+      { vocabulary: TEST_VOCAB, lm: { model: NgramLm.fromArpa(TEST_ARPA), alpha: Number.NaN } },
+      /beamSearch: lm.alpha must be a finite number, got NaN/,
+    ],
+    [{ vocabulary: TEST_VOCAB, lm: { model: {} as NgramLm } }, /beamSearch: lm.model must be an NgramLm/],
   ])('%o', (extra, message) => {
     expect(() => beamSearchSync({ logProbs, dims: [3, 4], beamWidth: 2, ...extra })).toThrow(message);
   });
