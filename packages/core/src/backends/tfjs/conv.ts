@@ -35,12 +35,12 @@ export function stridedTake(
       part,
       x.shape.map((_, i) => (i === axis ? [0, need - avail] : [0, 0])) as [number, number][],
     );
-  const folded = tf.reshape(part, [...x.shape.slice(0, axis), count, step, ...x.shape.slice(axis + 1)]);
-  const col = tf.slice(
-    folded,
-    folded.shape.map(() => 0),
-    folded.shape.map((d: number, i: number) => (i === axis + 1 ? 1 : d)),
-  );
+  // Leading and trailing axes are merged so the fold is rank 4 at most: wasm's Slice kernel is fast
+  // up to rank 4 but falls back to a slow generic path above (a stride-2 Conv2d took seconds).
+  const lead = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  const trail = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+  const folded = tf.reshape(part, [lead, count, step, trail]);
+  const col = tf.slice(folded, [0, 0, 0, 0], [lead, count, 1, trail]);
   return tf.reshape(col, [...x.shape.slice(0, axis), count, ...x.shape.slice(axis + 1)]);
 }
 
@@ -96,4 +96,50 @@ export function convLowered(
   }
   if (b) y = tf.add(y, tf.reshape(b, [1, cout, ...outLen.map(() => 1)]));
   return y;
+}
+
+/**
+ * tfjs's own convolution kernels, used for inference (no gradient tape): much faster than the lowered
+ * form (a stride-2 depthwise conv on [1,256,64,44] took seconds lowered). Returns undefined for what
+ * the kernels cannot do: groups other than 1 or depthwise, or stride and dilation both above 1.
+ */
+export function convNative(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor | undefined,
+  attrs: ConvAttrs,
+): tf.Tensor | undefined {
+  const spatial = x.rank - 2;
+  const { strides, dilations, pads, groups } = attrs;
+  if (strides.some((s, i) => s > 1 && dilations[i] > 1)) return undefined;
+  const cin = x.shape[1] as number;
+  const cout = w.shape[0] as number;
+  const depthwise = groups === cin && groups > 1 && cout % cin === 0;
+  if (groups !== 1 && !depthwise) return undefined;
+  // Channels-last with the padding applied up front (tfjs pads symmetrically only).
+  const padPairs: [number, number][] = [[0, 0]];
+  for (let i = 0; i < spatial; i++) padPairs.push([pads[i], pads[spatial + i]]);
+  padPairs.push([0, 0]);
+  const perm = spatial === 1 ? [0, 2, 1] : [0, 2, 3, 1];
+  let xl = tf.transpose(x, perm); // [B, T, C] or [B, H, W, C]
+  if (padPairs.some(([p, q]) => p || q)) xl = tf.pad(xl, padPairs);
+  if (spatial === 1) xl = tf.expandDims(xl, 1); // [B, 1, T, C]
+  const k = w.shape.slice(2) as number[];
+  const kh = spatial === 1 ? 1 : k[0];
+  const kw = k[spatial - 1];
+  const stride: [number, number] = spatial === 1 ? [1, strides[0]] : [strides[0], strides[1]];
+  const dilation: [number, number] = spatial === 1 ? [1, dilations[0]] : [dilations[0], dilations[1]];
+  let y: tf.Tensor4D;
+  if (depthwise) {
+    const mult = cout / cin;
+    // [C*m, 1, KH?, KW] -> [KH, KW, C, m]: output channel c*m + j, as PyTorch's groups order them.
+    const filter = tf.transpose(tf.reshape(w, [cin, mult, kh, kw]), [2, 3, 0, 1]) as tf.Tensor4D;
+    y = tf.depthwiseConv2d(xl as tf.Tensor4D, filter, stride, 'valid', 'NHWC', dilation);
+  } else {
+    const filter = tf.transpose(tf.reshape(w, [cout, cin, kh, kw]), [2, 3, 1, 0]) as tf.Tensor4D;
+    y = tf.conv2d(xl as tf.Tensor4D, filter, stride, 'valid', 'NHWC', dilation);
+  }
+  if (b) y = tf.add(y, b) as tf.Tensor4D;
+  const out = spatial === 1 ? tf.squeeze(y, [1]) : y;
+  return tf.transpose(out, spatial === 1 ? [0, 2, 1] : [0, 3, 1, 2]);
 }
