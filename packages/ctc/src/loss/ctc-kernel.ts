@@ -193,7 +193,7 @@ export function ctcKernelRange(a: CtcKernelArgs): void {
   // three-term log-sum-exp (one log per state). Returns the NLL and writes the gradient rows.
   const NEG = Number.NEGATIVE_INFINITY;
   const lse3 = (x: number, y: number, z: number): number => {
-    const m = x > y ? (x > z ? x : z) : y > z ? y : z;
+    const m = Math.max(x, y, z);
     if (m === NEG) return NEG;
     return m + Math.log(fastExp(x - m) + fastExp(y - m) + fastExp(z - m));
   };
