@@ -1,6 +1,7 @@
 /**
  * Scaling benchmark for @seqzoo/ssm: time and peak memory vs sequence length for
- *   - the selective scan (loop-free chunked form; D=8 channels, N=4 states, chunk 16),
+ *   - the selective scan (loop-free chunked form; D=8 channels, N=4 states, chunk 16), and its
+ *     recurrent form (core's scanLoop: one ONNX Scan node, a JS loop on tfjs),
  *   - an Aaren layer (prefix scan; d=32, 1 head),
  *   - causal softmax attention of the same width (the same Aaren module in 'attention' mode: learned
  *     query, explicit [L, L] masked softmax) — the anchor the other two are compared with,
@@ -20,15 +21,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { infer, type Module, ops, traceModule } from '@seqzoo/core';
 import { Lambda, Rng, randomData } from '@seqzoo/core/testing';
-import { Aaren, linearScan, selectiveScanChunked } from '@seqzoo/ssm';
+import { Aaren, linearScan, selectiveScanChunked, selectiveScanRecurrent } from '@seqzoo/ssm';
 
 type Backend = 'tfjs-wasm' | 'onnxruntime-node';
-type CaseName = 'selective-scan' | 'aaren-scan' | 'softmax-attention';
+type CaseName = 'selective-scan' | 'selective-scan-recurrent' | 'aaren-scan' | 'softmax-attention';
 const quick = process.argv.includes('--quick');
 const CAP_MS = quick ? 4000 : 20000;
 const LENGTHS = quick ? [1024, 2048, 4096, 8192] : [1024, 2048, 4096, 8192, 16384, 32768, 65536];
 const MAX_LEN: Record<CaseName, number> = {
   'selective-scan': 65536,
+  'selective-scan-recurrent': 65536,
   'aaren-scan': 65536,
   'softmax-attention': 8192,
 };
@@ -48,10 +50,13 @@ function peakRssMiB(): number {
 
 function build(name: CaseName, len: number): { module: Module; inputs: Parameters<typeof infer>[1] } {
   const rng = new Rng(1);
-  if (name === 'selective-scan') {
+  if (name === 'selective-scan' || name === 'selective-scan-recurrent') {
     const [d, n] = [8, 4];
     const module = new Lambda(
-      (u, delta, A, B, C) => selectiveScanChunked({ u, delta, A, B, C, deltaSoftplus: true }, { chunk: 16 }),
+      (u, delta, A, B, C) =>
+        name === 'selective-scan'
+          ? selectiveScanChunked({ u, delta, A, B, C, deltaSoftplus: true }, { chunk: 16 })
+          : selectiveScanRecurrent({ u, delta, A, B, C, deltaSoftplus: true }).y,
       ['u', 'delta', 'A', 'B', 'C'],
       ['y'],
       (input): Record<number, string> => (input === 'A' ? {} : { 0: 'batch', 2: 'time' }),
@@ -115,7 +120,7 @@ function slope(points: Point[]): number {
 async function main(): Promise<void> {
   const points: Point[] = [];
   const backends: Backend[] = ['onnxruntime-node', 'tfjs-wasm'];
-  const cases: CaseName[] = ['softmax-attention', 'aaren-scan', 'selective-scan'];
+  const cases: CaseName[] = ['softmax-attention', 'aaren-scan', 'selective-scan', 'selective-scan-recurrent'];
   for (const backend of backends) {
     for (const name of cases) {
       const args = [

@@ -83,6 +83,15 @@ describe('Mamba mixer', () => {
     close(onnx.y as FloatData, f32(fixture.y));
   });
 
+  it("scanMode 'recurrent' (one ONNX Scan node / a tfjs JS loop) matches the reference too", async () => {
+    const m = importMamba(weights, { prefix: PREFIX, scanMode: 'recurrent' });
+    const { tfjs, onnx } = await checkParity(m, { x: f32(fixture.x) }, { rtol: 1e-5, atol: 1e-5 });
+    close(tfjs.y as FloatData, f32(fixture.y));
+    close(onnx.y as FloatData, f32(fixture.y));
+    const text = new TextDecoder('latin1').decode(exportOnnx(m, { x: { shape: ['batch', 'time', 8] } }));
+    expect(text).toContain('Scan');
+  });
+
   it('exports to a standard ONNX graph with dynamic batch/time and no Loop or Scan node', () => {
     const m = importMamba(weights, { prefix: PREFIX });
     const bytes = exportOnnx(m, { x: { shape: ['batch', 'time', 8] } });

@@ -105,7 +105,7 @@ export class Mamba extends Module {
     const A = ops.neg(ops.exp(ops.tensorOf(x, this.A_log))); // [di, N]
     const scan = selectiveScanFull(
       { u, delta, A, B, C, D: this.D, z, deltaBias: this.dt_proj.bias, deltaSoftplus: true },
-      { chunk: c.chunk, h0: ssmState },
+      { chunk: c.chunk, h0: ssmState, mode: c.scanMode },
     );
     const y = this.out_proj.forward(ops.swapAxes(scan.y, 1, 2)); // [B, L, d]
     return { y, conv, ssm: scan.h };

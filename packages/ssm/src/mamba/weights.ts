@@ -70,10 +70,14 @@ export function loadMambaWeights(
 /** Builds a Mamba mixer from a checkpoint's tensors (configuration read off the shapes). */
 export function importMamba(
   tensors: ReadonlyMap<string, WeightEntry>,
-  options: { prefix?: string; chunk?: number } = {},
+  options: { prefix?: string; chunk?: number; scanMode?: 'chunked' | 'recurrent' } = {},
 ): Mamba {
   const prefix = options.prefix ?? '';
-  const m = new Mamba({ ...mambaConfigFromWeights(tensors, prefix), chunk: options.chunk });
+  const m = new Mamba({
+    ...mambaConfigFromWeights(tensors, prefix),
+    chunk: options.chunk,
+    scanMode: options.scanMode,
+  });
   loadMambaWeights(m, tensors, prefix);
   return m;
 }

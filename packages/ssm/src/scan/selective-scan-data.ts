@@ -32,7 +32,7 @@ export interface SelectiveScanOptions {
   /** Where to run (default tfjs). */
   backend?: 'tfjs' | 'onnx';
   device?: TfjsDevice;
-  /** 'chunked' (parallel, default) or 'recurrent' (one step per token). */
+  /** 'chunked' (parallel, loop-free; default) or 'recurrent' (one step per token: an ONNX Scan node / a JS loop on tfjs). */
   mode?: 'chunked' | 'recurrent';
   /** Chunk length of the chunked form (default 8). */
   chunk?: number;
@@ -54,8 +54,6 @@ class SelectiveScanModule extends Module {
   }
 
   override dynamicAxes(name: string): Record<number, string> {
-    // The recurrent form unrolls a JS loop, so its length must be static.
-    if (this.mode === 'recurrent') return {};
     return ['u', 'delta', 'z', 'B', 'C'].includes(name) ? { 0: 'batch', 2: 'time' } : {};
   }
 
