@@ -15,7 +15,7 @@ import type {
 import type { DType, TypedArray } from '../../dtype.js';
 import type { Parameter, ParameterMirror } from '../../module/parameter.js';
 import type { Tensor } from '../../tensor.js';
-import { convLowered, stridedTake } from './conv.js';
+import { convLowered, convNative, stridedTake } from './conv.js';
 import { cumsumSafe, gatherSafe, whereSafe } from './grads.js';
 
 const h = (t: Tensor): tf.Tensor => t.handle as tf.Tensor;
@@ -243,7 +243,10 @@ export class TfjsBackend implements Backend {
   }
 
   conv(x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvAttrs): unknown {
-    return convLowered(h(x), h(w), b && h(b), attrs);
+    // Native kernels when no gradient is being recorded; the lowered form (whose gradients exist on
+    // every device, wasm included) inside tf.grad/variableGrads/optimizer.minimize.
+    const taping = tf.engine().state.gradientDepth > 0;
+    return (!taping && convNative(h(x), h(w), b && h(b), attrs)) || convLowered(h(x), h(w), b && h(b), attrs);
   }
 
   range(start: Size, limit: Size, dtype: DType): unknown {
