@@ -30,6 +30,22 @@ describe('MambaEncoder', () => {
     expect(m.namedParameters().some(([n]) => n === 'layers.1.mixer_bwd.A_log')).toBe(true);
   });
 
+  it("with scanMode 'recurrent' (ONNX Scan nodes) equals the chunked encoder on tfjs and onnx", async () => {
+    const cfg = { inputDim: 10, dModel: 8, numLayers: 1, bidirectional: true, subsamplingFactor: 1 };
+    const chunked = new MambaEncoder({ ...cfg, mixer: { dState: 4 } }, { rng: new Rng(6) });
+    const scanned = new MambaEncoder(
+      { ...cfg, mixer: { dState: 4, scanMode: 'recurrent' } },
+      { rng: new Rng(6) },
+    );
+    const inputs = {
+      features: randomData(new Rng(7), [2, 13, 10]),
+      lengths: { data: Int32Array.from([13, 9]), dims: [2] },
+    };
+    const want = await infer(chunked, inputs);
+    const { onnx } = await checkParity(scanned, inputs, { rtol: 1e-4, atol: 1e-5 });
+    expect(compareOutputs(onnx, want, 1e-4, 1e-5).worst).toBeLessThanOrEqual(1);
+  });
+
   for (const bidirectional of [false, true]) {
     it(`valid frames do not depend on padding (${bidirectional ? 'bidirectional' : 'forward only'})`, async () => {
       const m = encoder(3, bidirectional, 1);
