@@ -129,6 +129,7 @@ for (const name of NAMES) {
       `| ${label} | ${runtime} | ${med.toFixed(1)} | ${min.toFixed(1)} | ${(med / audioMs).toFixed(4)} |`,
     );
   rows.push(`| ${label} | seqzoo/torch ORT ratio | ${ratio.toFixed(3)} | | |`);
+  console.error(rows.slice(-4).join('\n')); // progress: this model's rows as soon as they exist
   results.push({
     model: meta.kind,
     params: model.parameterCount(),
