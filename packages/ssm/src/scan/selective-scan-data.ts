@@ -96,10 +96,10 @@ export async function selectiveScan(
   args: SelectiveScanArgs,
   options: SelectiveScanOptions = {},
 ): Promise<FloatData> {
-  if (!args.u || args.u.dims.length !== 3)
+  if (args.u?.dims.length !== 3)
     throw new Error(`selectiveScan: 'u' must be [batch, dim, L] but has dims [${args.u?.dims ?? ''}]`);
   const [batch, dim, len] = args.u.dims;
-  if (!args.A || args.A.dims.length !== 2)
+  if (args.A?.dims.length !== 2)
     throw new Error(`selectiveScan: 'A' must be [dim, N] but has dims [${args.A?.dims ?? ''}]`);
   const n = args.A.dims[1];
   check('u', args.u, [batch, dim, len]);
