@@ -101,7 +101,8 @@ class MHA(nn.Module):
     def rel_shift(x):
         b, h, t, p = x.shape
         padded = torch.cat([x.new_zeros(b, h, t, 1), x], dim=-1).view(b, h, p + 1, t)
-        return padded[:, :, 1:].view_as(x)[:, :, :, : p // 2 + 1]
+        shifted = padded[:, :, 1:].view_as(x)
+        return shifted if p == t else shifted[:, :, :, : p // 2 + 1]  # legacy keeps every column
 
     def forward(self, x, pos_emb, mask):
         b = x.size(0)
@@ -229,6 +230,7 @@ class Encoder(nn.Module):
         super().__init__()
         d = c['outputSize']
         self.d, self.rel = d, c['posEncLayerType'] == 'rel_pos'
+        self.legacy_max_len = c.get('maxPosEmbLen', 5000) if c.get('relPosType') == 'legacy' else 0
         if c['inputLayer'] == 'linear':
             self.embed = nn.Sequential(nn.Linear(c['inputSize'], d), nn.LayerNorm(d))  # torch eps 1e-5
         else:
@@ -248,7 +250,10 @@ class Encoder(nn.Module):
             xs = self.embed(xs)
         t = xs.size(1)
         xs = xs * math.sqrt(self.d)
-        if self.rel:  # RelPositionalEncoding ('latest'): rows for r = T-1 ... -(T-1)
+        if self.rel and self.legacy_max_len:  # LegacyRelPositionalEncoding: first T rows of a reversed table
+            top = max(self.legacy_max_len, t) - 1  # built for max_len positions (rebuilt for longer inputs)
+            pos_emb = sinusoid(torch.arange(top, top - t, -1, dtype=torch.float32), self.d)[None]
+        elif self.rel:  # RelPositionalEncoding ('latest'): rows for r = T-1 ... -(T-1)
             pos_emb = sinusoid(torch.arange(t - 1, -t, -1, dtype=torch.float32), self.d)[None]
         else:  # PositionalEncoding: added to x
             xs, pos_emb = xs + sinusoid(torch.arange(t, dtype=torch.float32), self.d)[None], None
@@ -348,6 +353,11 @@ def main():
              'gateActivation': 'swish'}, [9, 6], 9, 30)
     fixture('ebf-macaron-relpos', 'e_branchformer',
             {**BASE, 'useFfn': True, 'macaronFfn': True, 'linearUnits': 24, 'mergeConvKernel': 31}, [41, 29, 18], 41, 40)
+    fixture('bf-legacy-relpos', 'branchformer', {**BASE, 'mergeMethod': 'concat', 'relPosType': 'legacy'},
+            [41, 25], 41, 60)
+    fixture('ebf-legacy-short-table', 'e_branchformer',
+            {**BASE, 'relPosType': 'legacy', 'maxPosEmbLen': 6, 'useFfn': True, 'macaronFfn': True,
+             'linearUnits': 24, 'mergeConvKernel': 5}, [41, 33], 41, 70)
     fixture('ebf-plain-conv2d8', 'e_branchformer',
             {**BASE, 'useFfn': True, 'macaronFfn': False, 'linearUnits': 24, 'mergeConvKernel': 3,
              'attentionLayerType': 'selfattn', 'posEncLayerType': 'abs_pos', 'inputLayer': 'conv2d8', 'inputSize': 20,

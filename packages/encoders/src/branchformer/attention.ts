@@ -48,9 +48,24 @@ export function relativePositions(like: Tensor, length: Size, d: number): Tensor
 }
 
 /**
+ * ESPnet `LegacyRelPositionalEncoding` table: T rows at positions P−1, P−2, …, P−T with
+ * P = max(maxLen, T) — the legacy class slices the first T rows of a reversed table built for `max_len`
+ * positions, so its "relative" positions are offset by max_len − T. Returns [1, T, d].
+ */
+export function legacyRelativePositions(like: Tensor, length: Size, d: number, maxLen: number): Tensor {
+  const rows = ops.arange(like, 0, length, 'float32'); // [T]
+  const top =
+    typeof length === 'number'
+      ? Math.max(maxLen, length) - 1
+      : ops.sub(ops.cast(ops.maximum(length, maxLen), 'float32'), 1);
+  return sinusoidRows(like, ops.sub(top, rows), d);
+}
+
+/**
  * Transformer-XL `rel_shift` ('latest'): scores against the descending table [B, H, T, 2T−1] become
  * scores by relative distance i − j: pad one zero column on the left, view as [B, H, 2T, T], drop the
- * first row, view back and keep the first T (= (2T−1)//2 + 1) columns.
+ * first row, view back and keep the first T (= (2T−1)//2 + 1) columns. With a T-column table this is
+ * the legacy shift (which keeps every column).
  */
 export function relShift(x: Tensor): Tensor {
   const [b, h, t, p] = ops.shapeOf(x);
@@ -68,7 +83,8 @@ function xavier(h: number, dK: number, rng?: Rng): Parameter {
 /**
  * ESPnet `MultiHeadedAttention` (and, with `rel`, `RelPositionMultiHeadedAttention`, 'latest'):
  * four biased projections; scores qkᵀ/√d_k, or ((q+u)kᵀ + rel_shift((q+v)pᵀ))/√d_k with
- * p = linear_pos(pos_emb) (no bias); padded keys get float32's minimum before the softmax and 0 after.
+ * p = linear_pos(pos_emb) (no bias) — `LegacyRelPositionMultiHeadedAttention` too, given a T-row
+ * table; padded keys get float32's minimum before the softmax and 0 after.
  */
 export class EspnetAttention extends Module {
   linear_q: Linear;
@@ -105,7 +121,7 @@ export class EspnetAttention extends Module {
     return ops.reshape(x, [ops.sizeOf(x, 0), ops.sizeOf(x, 1), this.nHeads, this.dK]); // [B, T, H, Dk]
   }
 
-  /** x [B, T, d]; keep bool [B, T] (true = valid key); posEmb [1, 2T−1, d] when `rel`. Returns [B, T, d]. */
+  /** x [B, T, d]; keep bool [B, T] (true = valid key); posEmb [1, 2T−1 (legacy: T), d] when `rel`. Returns [B, T, d]. */
   forward(x: Tensor, keep: Tensor, posEmb?: Tensor): Tensor {
     const q = this.heads(this.linear_q.forward(x)); // [B, T, H, Dk]
     const k = ops.transpose(this.heads(this.linear_k.forward(x)), [0, 2, 3, 1]); // [B, H, Dk, T]

@@ -22,8 +22,17 @@ export interface EspnetBranchConfig {
   attentionLayerType?: AttentionLayerType;
   /** Default 'rel_pos'. */
   posEncLayerType?: PosEncLayerType;
-  /** Only 'latest' (ESPnet's default and every public recipe) is implemented. */
-  relPosType?: 'latest';
+  /**
+   * 'latest' (default, every public Branchformer recipe) or 'legacy' (ESPnet's old
+   * `LegacyRelPositionalEncoding`: a T-row table at positions P−1 … P−T, P = max(maxPosEmbLen, T)).
+   */
+  relPosType?: 'latest' | 'legacy';
+  /**
+   * 'legacy' only: ESPnet's `max_len` of the positional table (E-Branchformer `max_pos_emb_len`;
+   * Branchformer always 5000). Default 5000. ESPnet keeps a table extended by a longer input for later
+   * calls; seqzoo is stateless and always uses max(maxPosEmbLen, T).
+   */
+  maxPosEmbLen?: number;
   /** Hidden width of the cgMLP branch (its gate halves it). Default 2048. */
   cgmlpLinearUnits?: number;
   /** Depthwise kernel of the gating unit, odd. Default 31. */
@@ -92,6 +101,7 @@ const SHARED_DEFAULTS = {
   attentionLayerType: 'rel_selfattn',
   posEncLayerType: 'rel_pos',
   relPosType: 'latest',
+  maxPosEmbLen: 5000,
   cgmlpLinearUnits: 2048,
   cgmlpConvKernel: 31,
   useLinearAfterConv: false,
@@ -107,7 +117,7 @@ const SHARED_DEFAULTS = {
 const CHOICES: Record<string, readonly string[]> = {
   attentionLayerType: ['rel_selfattn', 'selfattn'],
   posEncLayerType: ['rel_pos', 'abs_pos'],
-  relPosType: ['latest'],
+  relPosType: ['latest', 'legacy'],
   inputLayer: ['conv2d', 'conv2d2', 'conv2d6', 'conv2d8', 'linear'],
   gateActivation: ['identity', 'relu', 'tanh', 'swish', 'gelu'],
   mergeMethod: ['concat', 'learned_ave', 'fixed_ave'],

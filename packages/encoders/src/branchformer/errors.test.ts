@@ -37,8 +37,8 @@ describe('Branchformer / E-Branchformer config errors', () => {
       "BranchformerEncoder: config.mergeMethod must be one of 'concat', 'learned_ave', 'fixed_ave' but is \"sum\"",
     ],
     [
-      { relPosType: 'legacy' },
-      'BranchformerEncoder: config.relPosType must be one of \'latest\' but is "legacy"',
+      { relPosType: 'old' },
+      "BranchformerEncoder: config.relPosType must be one of 'latest', 'legacy' but is \"old\"",
     ],
     [{ inputLayer: 'conv1d2' }, 'BranchformerEncoder: config.inputLayer must be one of'],
     [

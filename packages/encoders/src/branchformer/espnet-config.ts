@@ -16,9 +16,10 @@ const SHARED_KEYS: Record<string, string> = {
   positional_dropout_rate: 'positionalDropoutRate',
   attention_dropout_rate: 'attentionDropoutRate',
   input_layer: 'inputLayer',
+  max_pos_emb_len: 'maxPosEmbLen',
 };
 /** Keys that change nothing at inference here (sizes of caches, unused options at their defaults). */
-/** Keys with no effect on these modules: cache sizes, token-embedding options, and the inter-CTC
+/** Keys with no effect on these modules: token-embedding options, and the inter-CTC
  * options, which `CtcModel`'s `interCtcLayers` / `selfConditioning` carry instead. */
 const IGNORED = new Set([
   'max_pos_emb_len',

@@ -1,6 +1,7 @@
 export {
   absolutePositions,
   EspnetAttention,
+  legacyRelativePositions,
   relativePositions,
   relShift,
 } from './attention.js';

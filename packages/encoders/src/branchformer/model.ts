@@ -5,7 +5,7 @@ import {
   type LayeredEncoder,
   runLayers,
 } from '../ctc-head/layered-encoder.js';
-import { absolutePositions, relativePositions } from './attention.js';
+import { absolutePositions, legacyRelativePositions, relativePositions } from './attention.js';
 import { type BranchContext, BranchformerLayer } from './branchformer-layer.js';
 import { ESPNET_LN_EPS } from './cgmlp.js';
 import {
@@ -81,7 +81,13 @@ abstract class EspnetBranchEncoder<L extends BranchBlock>
     x = ops.mul(x, Math.sqrt(d));
     let posEmb: Tensor | undefined;
     if (c.posEncLayerType === 'abs_pos') x = ops.add(x, absolutePositions(x, t, d));
-    else posEmb = ops.dropout(relativePositions(x, t, d), c.positionalDropoutRate, this.training);
+    else {
+      const table =
+        c.relPosType === 'legacy'
+          ? legacyRelativePositions(x, t, d, c.maxPosEmbLen)
+          : relativePositions(x, t, d);
+      posEmb = ops.dropout(table, c.positionalDropoutRate, this.training);
+    }
     x = ops.dropout(x, c.positionalDropoutRate, this.training);
     const keep = ops.lengthMask(lens, x); // [B, T'] true on valid frames
     return {

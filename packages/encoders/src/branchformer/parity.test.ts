@@ -5,7 +5,8 @@ import { expectedOf, FIXTURES, inputsOf, loadFixtureModel } from './test-helpers
 // Fixtures come from tools/branchformer_fixtures.py: a PyTorch model written from ESPnet's equations
 // with ESPnet's parameter names (eval mode), covering concat / learned_ave / fixed_ave merges, rel-pos
 // and plain attention, conv2d / conv2d6 / conv2d8 / linear input layers, gates identity / tanh /
-// swish with and without the linear after the conv, and E-Branchformer with and without macaron FFNs.
+// swish with and without the linear after the conv, E-Branchformer with and without macaron FFNs, and
+// rel_pos_type 'legacy' (max_len 5000, and a max_len shorter than T that ESPnet rebuilds the table for).
 // ESPnet leaves padded frames unzeroed, so they hold deterministic values too: all frames compare.
 describe('ESPnet Branchformer / E-Branchformer fixtures', () => {
   it.each(FIXTURES)(

@@ -20,6 +20,8 @@ export const FIXTURES = [
   'bf-fixed-ave-linear',
   'ebf-macaron-relpos',
   'ebf-plain-conv2d8',
+  'bf-legacy-relpos',
+  'ebf-legacy-short-table',
 ] as const;
 
 export function readFixture(name: string): { record: BranchFixture; weights: Uint8Array } {
