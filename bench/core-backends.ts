@@ -5,7 +5,7 @@
  *
  *   npx tsx --conditions=@seqzoo/source bench/core-backends.ts [--quick]
  */
-import { infer, manualSeed, type Module, ops, TransformerEncoderLayer } from '@seqzoo/core';
+import { infer, type Module, manualSeed, ops, TransformerEncoderLayer } from '@seqzoo/core';
 import { Lambda, Rng, randomData } from '@seqzoo/core/testing';
 
 type BackendName = 'onnxruntime-node' | 'tfjs-wasm' | 'tfjs-cpu';
@@ -41,18 +41,39 @@ async function main() {
   manualSeed(0);
   const rng = new Rng(0);
   const backends: BackendName[] = ['onnxruntime-node', 'tfjs-wasm', 'tfjs-cpu'];
-  const cases: { name: string; module: Module; inputs: Parameters<typeof infer>[1]; flops?: number; reps: Record<BackendName, number> }[] = [];
+  const cases: {
+    name: string;
+    module: Module;
+    inputs: Parameters<typeof infer>[1];
+    flops?: number;
+    reps: Record<BackendName, number>;
+  }[] = [];
   for (const n of [512, 1024]) {
     cases.push({
       name: `matmul ${n}x${n}`,
-      module: new Lambda((a, b) => ops.matmul(a, b), ['a', 'b'], ['c'], () => ({})),
+      module: new Lambda(
+        (a, b) => ops.matmul(a, b),
+        ['a', 'b'],
+        ['c'],
+        () => ({}),
+      ),
       inputs: { a: randomData(rng, [n, n]), b: randomData(rng, [n, n]) },
       flops: 2 * n ** 3,
-      reps: { 'onnxruntime-node': quick ? 3 : 10, 'tfjs-wasm': quick ? 3 : 10, 'tfjs-cpu': n > 512 || quick ? 1 : 3 },
+      reps: {
+        'onnxruntime-node': quick ? 3 : 10,
+        'tfjs-wasm': quick ? 3 : 10,
+        'tfjs-cpu': n > 512 || quick ? 1 : 3,
+      },
     });
   }
   const t = quick ? 200 : 1000;
-  const layer = new TransformerEncoderLayer({ dModel: 256, numHeads: 4, ffnDim: 1024, dropout: 0, normFirst: true });
+  const layer = new TransformerEncoderLayer({
+    dModel: 256,
+    numHeads: 4,
+    ffnDim: 1024,
+    dropout: 0,
+    normFirst: true,
+  });
   cases.push({
     name: `encoder layer d=256 T=${t}`,
     module: layer,
@@ -67,12 +88,19 @@ async function main() {
     for (const b of backends) {
       const ms = await timeIt(runner(c.module, c.inputs, b), c.reps[b]);
       if (b === 'onnxruntime-node') anchor = ms;
-      rows.push({ case: c.name, backend: b, ms: +ms.toFixed(2), ratioToOnnx: +(ms / anchor).toFixed(2), ...(c.flops ? { gflops: +(c.flops / ms / 1e6).toFixed(2) } : {}) });
+      rows.push({
+        case: c.name,
+        backend: b,
+        ms: +ms.toFixed(2),
+        ratioToOnnx: +(ms / anchor).toFixed(2),
+        ...(c.flops ? { gflops: +(c.flops / ms / 1e6).toFixed(2) } : {}),
+      });
     }
   }
   console.log('\n| case | backend | median ms | × onnxruntime-node | GFLOP/s |');
   console.log('|---|---|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.case} | ${r.backend} | ${r.ms} | ${r.ratioToOnnx} | ${r.gflops ?? ''} |`);
+  for (const r of rows)
+    console.log(`| ${r.case} | ${r.backend} | ${r.ms} | ${r.ratioToOnnx} | ${r.gflops ?? ''} |`);
   console.log(`\n${JSON.stringify({ bench: 'core-backends', quick, rows })}`);
 }
 
