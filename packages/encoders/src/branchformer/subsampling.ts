@@ -9,7 +9,7 @@ import {
   type Size,
   type Tensor,
 } from '@seqzoo/core';
-import { affineSize } from './attention.js';
+import { affineSize } from '../shared/rel-position.js';
 import type { InputLayer } from './config.js';
 
 /** (kernel, stride) of each conv stage of ESPnet's `Conv2dSubsampling{,2,6,8}`. */

@@ -1,6 +1,6 @@
 import { BatchNorm, Conv1d, LayerNorm, Module, ops, type Rng, type Tensor } from '@seqzoo/core';
+import { affineSize } from '../shared/rel-position.js';
 import type { ConvNormType } from './config.js';
-import { affineSize } from './rel-attention.js';
 
 /**
  * NeMo `ConformerConvolution`: pointwise Conv1d(d→2d) → GLU → zero padded frames → depthwise Conv1d(K)
