@@ -1,3 +1,4 @@
+import { kindBoundary, markerKinds, splitWords, WORD_PIECE, WORD_SEPARATOR } from '../text/word-boundary.js';
 import { aggregate, type ConfidenceAggregation } from './confidence.js';
 
 /**
@@ -15,7 +16,10 @@ export interface WordRuleOptions {
   marker?: string;
 }
 
-/** Per-id word role: 0 plain piece (continues a word), 1 separator, 2 starts a new word. */
+/**
+ * Per-id word role (`WORD_PIECE` 0 continues a word, `WORD_SEPARATOR` 1 separates, `WORD_MARKED` 2 starts a
+ * new word), the table `text/word-boundary.ts` reads, so decoding and alignment split words alike.
+ */
 export interface WordRule {
   readonly kind: Uint8Array;
   /** The text each id adds to its word (marker stripped). */
@@ -27,34 +31,20 @@ export function makeWordRule(options: WordRuleOptions): WordRule {
   const marker = options.marker ?? '\u2581';
   const mode =
     options.wordBoundary ?? (vocabulary.some((p) => p.startsWith(marker)) ? 'sentencepiece' : 'delimiter');
+  if (mode === 'sentencepiece') {
+    // Same classification as the aligners' markerBoundary (prefix style); the marker is stripped.
+    const kind = markerKinds(vocabulary, marker, false);
+    const text = vocabulary.map((p) => (p.startsWith(marker) ? p.slice(marker.length) : p));
+    return { kind, text };
+  }
   const delimiters = new Set(options.wordDelimiters ?? ['|', ' ']);
-  const kind = new Uint8Array(vocabulary.length);
-  const text = vocabulary.map((p, i) => {
-    if (mode === 'delimiter') {
-      if (delimiters.has(p)) kind[i] = 1;
-      return p;
-    }
-    if (p === marker) kind[i] = 1;
-    else if (p.startsWith(marker)) kind[i] = 2;
-    return p.startsWith(marker) ? p.slice(marker.length) : p;
-  });
-  return { kind, text };
+  const kind = Uint8Array.from(vocabulary, (p) => (delimiters.has(p) ? WORD_SEPARATOR : WORD_PIECE));
+  return { kind, text: vocabulary.slice() };
 }
 
 /** Splits tokens into words: index ranges [start, end) into `tokens`, separators left out. */
 export function wordRanges(tokens: ArrayLike<number>, rule: WordRule): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let start = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const k = rule.kind[tokens[i]];
-    if (k === 1 || (k === 2 && start >= 0)) {
-      if (start >= 0) out.push([start, i]);
-      start = -1;
-    }
-    if (k !== 1 && start < 0) start = i;
-  }
-  if (start >= 0) out.push([start, tokens.length]);
-  return out;
+  return splitWords(tokens, kindBoundary(rule.kind));
 }
 
 /** The words of a token sequence. */

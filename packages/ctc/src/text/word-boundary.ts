@@ -22,6 +22,35 @@ export function separatorBoundary(separatorIds: Iterable<number>): WordBoundary 
   };
 }
 
+/** Per-id word role, shared by `markerBoundary` here and the decoders' `makeWordRule`. */
+export const WORD_PIECE = 0;
+/** A token that belongs to no word (a delimiter, or a lone marker). */
+export const WORD_SEPARATOR = 1;
+/** A piece carrying the marker: it starts a word (prefix style) or ends one (suffix style). */
+export const WORD_MARKED = 2;
+
+/**
+ * Classifies SentencePiece-style pieces: only the marker is a separator, a piece that begins (or with
+ * `suffix`, ends) with it is marked, anything else is a plain piece.
+ */
+export function markerKinds(pieces: readonly string[], marker: string, suffix: boolean): Uint8Array {
+  const kind = new Uint8Array(pieces.length);
+  pieces.forEach((p, i) => {
+    if (p === marker) kind[i] = WORD_SEPARATOR;
+    else if (suffix ? p.endsWith(marker) : p.startsWith(marker)) kind[i] = WORD_MARKED;
+  });
+  return kind;
+}
+
+/** A boundary read from a per-id role table (`WORD_*`); marked ids start words, or end them with `suffix`. */
+export function kindBoundary(kind: ArrayLike<number>, suffix = false): WordBoundary {
+  return {
+    isSeparator: (id) => kind[id] === WORD_SEPARATOR,
+    startsWord: (id) => !suffix && kind[id] === WORD_MARKED,
+    endsWord: (id) => suffix && kind[id] === WORD_MARKED,
+  };
+}
+
 /**
  * Words start at each piece that begins with `marker` (SentencePiece's "▁"), or, with `suffix`, end at
  * each piece that ends with it. A piece that is only the marker is a separator.
@@ -30,23 +59,13 @@ export function markerBoundary(
   pieces: readonly string[],
   options: { marker?: string; suffix?: boolean } = {},
 ): WordBoundary {
-  const marker = options.marker ?? '\u2581';
   const suffix = options.suffix ?? false;
-  const kind = new Uint8Array(pieces.length); // 0 plain, 1 separator, 2 marked
-  pieces.forEach((p, i) => {
-    if (p === marker) kind[i] = 1;
-    else if (suffix ? p.endsWith(marker) : p.startsWith(marker)) kind[i] = 2;
-  });
-  return {
-    isSeparator: (id) => kind[id] === 1,
-    startsWord: (id) => !suffix && kind[id] === 2,
-    endsWord: (id) => suffix && kind[id] === 2,
-  };
+  return kindBoundary(markerKinds(pieces, options.marker ?? '\u2581', suffix), suffix);
 }
 
 /**
  * Splits a token sequence into words: index ranges [start, end) into `ids`, separators excluded.
- * Shared by word spans (over aligned tokens) and by tokenizers.
+ * The one word splitter: word spans (over aligned tokens), tokenizers and the decoders' `wordRanges`.
  */
 export function splitWords(ids: ArrayLike<number>, boundary: WordBoundary): Array<[number, number]> {
   const words: Array<[number, number]> = [];
