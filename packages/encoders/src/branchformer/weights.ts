@@ -1,4 +1,5 @@
-import { loadStateDict, type Module, type Rng, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
+import type { Rng, StateDict } from '@seqzoo/core';
+import { loadChecked, readCheckpoint, underPrefix } from '../shared/checkpoint.js';
 import type { BranchformerConfig, EBranchformerConfig } from './config.js';
 import { BranchformerEncoder, EBranchformerEncoder } from './model.js';
 
@@ -9,30 +10,7 @@ import { BranchformerEncoder, EBranchformerEncoder } from './model.js';
  * (frontend, normalize, ctc and decoder keys are left out).
  */
 export function espnetEncoderState(bytes: Uint8Array, where: string): StateDict {
-  if (!(bytes instanceof Uint8Array))
-    throw new Error(`${where}: 'safetensorsBytes' must be a Uint8Array holding a safetensors file`);
-  let all: StateDict;
-  try {
-    all = stateDictFromSafetensors(bytes);
-  } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
-  }
-  const prefix = 'encoder.';
-  if (![...all.keys()].some((k) => k.startsWith(prefix))) return all;
-  const out: StateDict = new Map();
-  for (const [k, v] of all) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v);
-  return out;
-}
-
-function load<M extends Module>(model: M, state: StateDict, config: unknown, where: string): M {
-  try {
-    loadStateDict(model, state);
-  } catch (e) {
-    throw new Error(
-      `${where}: checkpoint does not match config ${JSON.stringify(config)}: ${(e as Error).message}`,
-    );
-  }
-  return model;
+  return underPrefix(readCheckpoint(bytes, where), ['encoder.']).state;
 }
 
 /**
@@ -47,7 +25,7 @@ export function loadEspnetBranchformer(
 ): BranchformerEncoder {
   const where = 'loadEspnetBranchformer';
   const state = espnetEncoderState(safetensorsBytes, where);
-  return load(new BranchformerEncoder(config, options), state, config, where);
+  return loadChecked(new BranchformerEncoder(config, options), state, config, where);
 }
 
 /** A seqzoo `EBranchformerEncoder` from ESPnet weights in safetensors (see `loadEspnetBranchformer`). */
@@ -58,5 +36,5 @@ export function loadEspnetEBranchformer(
 ): EBranchformerEncoder {
   const where = 'loadEspnetEBranchformer';
   const state = espnetEncoderState(safetensorsBytes, where);
-  return load(new EBranchformerEncoder(config, options), state, config, where);
+  return loadChecked(new EBranchformerEncoder(config, options), state, config, where);
 }

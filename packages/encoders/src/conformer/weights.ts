@@ -1,4 +1,5 @@
-import { loadStateDict, type Rng, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
+import type { Rng } from '@seqzoo/core';
+import { loadChecked, readCheckpoint } from '../shared/checkpoint.js';
 import type { ConformerConfig } from './config.js';
 import { Conformer } from './model.js';
 
@@ -14,25 +15,7 @@ export function loadTorchaudioConformer(
   config: ConformerConfig,
   options: { rng?: Rng } = {},
 ): Conformer {
-  const state = readCheckpoint(safetensorsBytes, 'loadTorchaudioConformer');
-  const model = new Conformer(config, options);
-  try {
-    loadStateDict(model, state);
-  } catch (e) {
-    throw new Error(
-      `loadTorchaudioConformer: checkpoint does not match config ${JSON.stringify(config)}: ${(e as Error).message}`,
-    );
-  }
-  return model;
-}
-
-/** The checkpoint as a float32 state dict, with errors naming the importer. */
-function readCheckpoint(bytes: Uint8Array, where: string): StateDict {
-  if (!(bytes instanceof Uint8Array))
-    throw new Error(`${where}: 'safetensorsBytes' must be a Uint8Array holding a safetensors file`);
-  try {
-    return stateDictFromSafetensors(bytes);
-  } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
-  }
+  const where = 'loadTorchaudioConformer';
+  const state = readCheckpoint(safetensorsBytes, where);
+  return loadChecked(new Conformer(config, options), state, config, where);
 }

@@ -1,4 +1,5 @@
 import { loadStateDict, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
+import { underPrefix } from '../shared/checkpoint.js';
 import type { FastConformerConfig } from './config.js';
 import { FastConformer } from './model.js';
 
@@ -13,12 +14,7 @@ export function nemoEncoderStateDict(
   model: FastConformer,
   tensors: Map<string, { data: Float32Array; shape: number[] }>,
 ): StateDict {
-  const prefixed = [...tensors.keys()].some((k) => k.startsWith('encoder.'));
-  const out: StateDict = new Map();
-  for (const [name, t] of tensors) {
-    if (prefixed && !name.startsWith('encoder.')) continue;
-    out.set(prefixed ? name.slice('encoder.'.length) : name, { data: t.data, shape: t.shape });
-  }
+  const out = underPrefix(tensors, ['encoder.']).state;
   for (const [name, p] of model.namedParameters()) {
     if (!out.has(name) && name.endsWith('num_batches_tracked'))
       out.set(name, { data: new Float32Array(p.data), shape: [...p.shape] });

@@ -1,4 +1,5 @@
-import { loadStateDict, type Rng, type StateDict, stateDictFromSafetensors } from '@seqzoo/core';
+import type { Rng } from '@seqzoo/core';
+import { loadChecked, readCheckpoint, underPrefix } from '../shared/checkpoint.js';
 import type { WhisperEncoderConfig } from './config.js';
 import { WhisperEncoder } from './model.js';
 
@@ -14,35 +15,18 @@ export function loadHfWhisperEncoder(
   config: WhisperEncoderConfig,
   options: { rng?: Rng } = {},
 ): WhisperEncoder {
-  const all = readCheckpoint(safetensorsBytes, 'loadHfWhisperEncoder');
-  const names = [...all.keys()];
-  const prefix = PREFIXES.find((p) => names.some((n) => n.startsWith(p))) ?? '';
-  const state: StateDict = new Map();
-  for (const [name, t] of all) {
-    if (name.startsWith(prefix)) state.set(name.slice(prefix.length), t);
-  }
+  const where = 'loadHfWhisperEncoder';
+  const all = readCheckpoint(safetensorsBytes, where);
+  const { prefix, state } = underPrefix(all, PREFIXES);
   if (state.size === 0)
     throw new Error(
-      `loadHfWhisperEncoder: no encoder weights found (looked for keys under '${prefix}'; file has ${names.slice(0, 5).join(', ')}…)`,
+      `${where}: no encoder weights found (looked for keys under '${prefix}'; file has ${[...all.keys()].slice(0, 5).join(', ')}…)`,
     );
-  const model = new WhisperEncoder(config, options);
-  try {
-    loadStateDict(model, state);
-  } catch (e) {
-    throw new Error(
-      `loadHfWhisperEncoder: checkpoint (prefix '${prefix}') does not match config ${JSON.stringify(config)}: ${(e as Error).message}`,
-    );
-  }
-  return model;
-}
-
-/** The checkpoint as a float32 state dict, with errors naming the importer. */
-function readCheckpoint(bytes: Uint8Array, where: string): StateDict {
-  if (!(bytes instanceof Uint8Array))
-    throw new Error(`${where}: 'safetensorsBytes' must be a Uint8Array holding a safetensors file`);
-  try {
-    return stateDictFromSafetensors(bytes);
-  } catch (e) {
-    throw new Error(`${where}: ${(e as Error).message}`);
-  }
+  return loadChecked(
+    new WhisperEncoder(config, options),
+    state,
+    config,
+    where,
+    `checkpoint (prefix '${prefix}')`,
+  );
 }
