@@ -5,6 +5,7 @@ import { LN10 } from './log-math.js';
 import { NgramLm } from './ngram-lm.js';
 import {
   bruteForce,
+  close,
   ctcForward,
   fromProbs,
   randomLogProbs,
@@ -12,9 +13,6 @@ import {
   TEST_VOCAB,
   wordsOf,
 } from './test-support.js';
-
-const close = (a: number, b: number, rel = 1e-6) =>
-  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
 
 describe('beamSearch with an n-gram LM', () => {
   const lm = NgramLm.fromArpa(TEST_ARPA);

@@ -7,6 +7,7 @@ import { NgramLm } from './ngram-lm.js';
 import type { PrefixScorer } from './prefix-scorer.js';
 import {
   bruteForce,
+  close,
   ctcForward,
   fromProbs,
   randomLogProbs,
@@ -14,9 +15,6 @@ import {
   TEST_VOCAB,
   viterbiFrames,
 } from './test-support.js';
-
-const close = (a: number, b: number, rel = 1e-6) =>
-  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
 
 describe('beamSearch exactness', () => {
   const cases: Array<[number, number, number, number]> = []; // T, C, blank, seed

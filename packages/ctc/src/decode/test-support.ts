@@ -3,7 +3,12 @@
  * log-softmax posteriors, the CTC forward algorithm in float64, and brute-force search over every
  * label sequence.
  */
+import { expect } from 'vitest';
 import { LOG_ZERO, logAddExp } from './log-math.js';
+
+/** Asserts |a − b| ≤ rel · max(1, |b|): a relative tolerance that turns absolute near zero. */
+export const close = (a: number, b: number, rel = 1e-6) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
 
 /** mulberry32: small deterministic generator in [0, 1). */
 export function rng(seed: number): () => number {
