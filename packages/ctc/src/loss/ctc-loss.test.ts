@@ -5,7 +5,8 @@ import type { CtcLossOptions, CtcReduction } from './ctc-loss-types.js';
 import { hashUniform, randomLogProbs } from './hash-random.js';
 
 type Enc = (number | string)[];
-interface SmallCase {
+/** Fields every fixture case carries: the inputs (regenerated from `seed`) and the per-item losses. */
+interface FixtureCase {
   name: string;
   seed: number;
   scale: number;
@@ -15,6 +16,8 @@ interface SmallCase {
   inputLengths: number[];
   targetLengths: number[];
   lossNone: Enc;
+}
+interface SmallCase extends FixtureCase {
   lossNoneZeroInf: Enc;
   lossSum: Enc;
   lossMean: Enc;
@@ -23,16 +26,7 @@ interface SmallCase {
   gradTorchUnitZeroInf: Enc;
   gradTrueUnit: Enc;
 }
-interface LongCase {
-  name: string;
-  seed: number;
-  scale: number;
-  dims: [number, number, number];
-  blank: number;
-  targets: number[];
-  inputLengths: number[];
-  targetLengths: number[];
-  lossNone: Enc;
+interface LongCase extends FixtureCase {
   lossNoneTorch32: Enc;
   checksumSeed: number;
   gradChecksum: Enc;
@@ -44,7 +38,7 @@ const load = <T>(file: string): T[] =>
   (JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as { cases: T[] }).cases;
 const dec = (xs: Enc): Float64Array => Float64Array.from(xs, (v) => (typeof v === 'string' ? Number(v) : v));
 
-function inputs(c: SmallCase | LongCase): CtcLossOptions {
+function inputs(c: FixtureCase): CtcLossOptions {
   const [T, N, C] = c.dims;
   return {
     logProbs: randomLogProbs(c.seed, T, N, C, c.scale),
