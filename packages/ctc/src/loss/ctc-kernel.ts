@@ -1,3 +1,6 @@
+// Type-only (erased at compile time), so ctcKernelRange stays import-free for the worker's toString.
+import type { ExpRow } from './wasm-exp.js';
+
 /**
  * The CTC forward–backward kernel for a contiguous range of batch items.
  *
@@ -26,16 +29,7 @@ export interface CtcKernelArgs {
   targetLengths: Int32Array;
   blank: number;
   /** SIMD exp for whole gradient rows (torch convention); null uses the JS exp */
-  expRow:
-    | ((
-        src: Float32Array,
-        srcOff: number,
-        dst: Float32Array,
-        dstOff: number,
-        n: number,
-        w: number,
-      ) => boolean)
-    | null;
+  expRow: ExpRow | null;
   /** entry point named in error messages */
   fn: string;
   /** 0: torch convention (softmax − occupancy), 1: true ∂loss/∂logProbs (−occupancy) */
