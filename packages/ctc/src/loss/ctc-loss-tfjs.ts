@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ctcLoss } from './ctc-loss.js';
-import type { CtcReduction } from './ctc-loss-types.js';
+import type { CtcLossOptions } from './ctc-loss-types.js';
 
-export interface CtcLossTfjsOptions {
-  /** concatenated targets (or padded [N, S] with `targetsDims`) */
-  targets: Int32Array;
-  targetsDims?: readonly number[];
-  inputLengths: Int32Array;
-  targetLengths: Int32Array;
-  blank?: number;
-  /** default 'mean' (as torch) */
-  reduction?: CtcReduction;
-  zeroInfinity?: boolean;
+/** The `ctcLoss` options other than the log-probabilities themselves (read from the tensor `x`). */
+export interface CtcLossTfjsOptions
+  extends Pick<
+    CtcLossOptions,
+    'targets' | 'targetsDims' | 'inputLengths' | 'targetLengths' | 'blank' | 'reduction' | 'zeroInfinity'
+  > {
   /**
    * What `x` holds (default 'logits'):
    * - 'logits': unnormalised scores; the op applies log-softmax over C itself and its gradient is
