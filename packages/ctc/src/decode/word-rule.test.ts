@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { markerBoundary, separatorBoundary, splitWords } from '../text/word-boundary.js';
 import { makeWordRule, tokensToWords, wordConfidence, wordRanges, wordTimesteps } from './word-rule.js';
 
 describe('word rules', () => {
@@ -34,5 +35,20 @@ describe('word rules', () => {
     expect(Array.from(wordConfidence([1, 1, 2, 1], [0.5, 0.25, 1, 0.75], rule, 'mean'))).toEqual([
       0.375, 0.75,
     ]);
+  });
+
+  it("splits words exactly as the aligners' boundaries do", () => {
+    const pieces = ['<b>', '\u2581he', 'llo', '\u2581', 'x', '\u2581w', '|'];
+    const sp = makeWordRule({ vocabulary: pieces });
+    const delim = makeWordRule({ vocabulary: pieces, wordBoundary: 'delimiter', wordDelimiters: ['|'] });
+    let seed = 7;
+    for (let n = 0; n < 200; n++) {
+      const toks = Array.from({ length: n % 12 }, () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % pieces.length;
+      });
+      expect(wordRanges(toks, sp)).toEqual(splitWords(toks, markerBoundary(pieces)));
+      expect(wordRanges(toks, delim)).toEqual(splitWords(toks, separatorBoundary([6])));
+    }
   });
 });
