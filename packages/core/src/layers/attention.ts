@@ -5,7 +5,6 @@ import { Parameter } from '../module/parameter.js';
 import {
   add,
   dropout,
-  logicalNot,
   matmul,
   mul,
   reshape,
@@ -28,6 +27,15 @@ export interface AttentionOptions {
   attnMask?: Tensor;
   /** Float [B|1, H|1, T, S] added to the scaled scores: relative positions, query-key biasing. */
   scoreBias?: Tensor;
+}
+
+/**
+ * A bool mask (true = hidden) as an additive bias: −∞ where hidden, 0 elsewhere. Built at the mask's
+ * own small shape and added with broadcasting, so no [B, H, T, S] select is materialised (a broadcast
+ * select costs a Tile of the full score tensor on tfjs-wasm and an extra pass in onnxruntime).
+ */
+function maskBias(hidden: Tensor): Tensor {
+  return where(hidden, Number.NEGATIVE_INFINITY, 0);
 }
 
 /**
@@ -109,13 +117,13 @@ export class MultiHeadAttention extends Module {
       if (m.rank !== 2 && m.rank !== 3)
         throw new Error(`${where_}: 'attnMask' must be [T, S] or [B, T, S] but is ${formatShape(m.shape)}`);
       const m4 = m.rank === 3 ? unsqueeze(m, 1) : m;
-      scores = m.dtype === 'bool' ? where(logicalNot(m4), scores, Number.NEGATIVE_INFINITY) : add(scores, m4);
+      scores = add(scores, m.dtype === 'bool' ? maskBias(m4) : m4);
     }
     if (opts.keyPaddingMask) {
       const m = opts.keyPaddingMask;
       checkShape(m.shape, [query.shape[0], key.shape[1]], where_, 'keyPaddingMask');
       if (m.dtype !== 'bool') throw new Error(`${where_}: 'keyPaddingMask' must be bool but is ${m.dtype}`);
-      scores = where(logicalNot(unsqueeze(unsqueeze(m, 1), 1)), scores, Number.NEGATIVE_INFINITY); // [B, 1, 1, S]
+      scores = add(scores, maskBias(unsqueeze(unsqueeze(m, 1), 1))); // + [B, 1, 1, S]
     }
     const probs = dropout(softmax(scores, -1), this.options.dropout ?? 0, this.training);
     const ctx = transpose(matmul(probs, vh), [0, 2, 1, 3]); // [B, T, H, Dh]
