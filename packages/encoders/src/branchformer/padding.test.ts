@@ -2,6 +2,7 @@ import { infer, Rng, saveSafetensors, stateDict, type TensorData } from '@seqzoo
 import { describe, expect, it } from 'vitest';
 import type { BranchformerConfig, EBranchformerConfig } from './config.js';
 import { BranchformerEncoder, EBranchformerEncoder } from './model.js';
+import { SMALL_BLOCKS, SMALL_E_BRANCHFORMER } from './test-helpers.js';
 import { loadEspnetBranchformer, loadEspnetEBranchformer } from './weights.js';
 
 const D = 6;
@@ -35,15 +36,7 @@ async function batchVsAlone(model: BranchformerEncoder | EBranchformerEncoder, b
   return { worst, lengths: Array.from(together.encodedLengths.data) };
 }
 
-const shared = {
-  inputSize: D,
-  outputSize: 8,
-  attentionHeads: 2,
-  cgmlpLinearUnits: 16,
-  cgmlpConvKernel: 5,
-  numBlocks: 2,
-  inputLayer: 'linear',
-} as const;
+const shared = { inputSize: D, ...SMALL_BLOCKS, inputLayer: 'linear' } as const;
 
 describe('padded frames', () => {
   const cases: [string, (zero: boolean) => BranchformerEncoder | EBranchformerEncoder][] = [
@@ -59,14 +52,7 @@ describe('padded frames', () => {
       'E-Branchformer',
       (zero) =>
         new EBranchformerEncoder(
-          {
-            ...shared,
-            useFfn: true,
-            macaronFfn: true,
-            linearUnits: 12,
-            mergeConvKernel: 3,
-            zeroPaddingBeforeConv: zero,
-          },
+          { ...shared, ...SMALL_E_BRANCHFORMER, zeroPaddingBeforeConv: zero },
           { rng: new Rng(2) },
         ),
     ],

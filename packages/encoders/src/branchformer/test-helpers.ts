@@ -57,3 +57,20 @@ export function expectedOf(f: BranchFixture): Record<string, TensorData> {
     encodedLengths: { data: Int32Array.from(f.encodedLengths), dims: [f.encodedLengths.length] },
   };
 }
+
+/** The small block shape the padding and training tests share: d = 8, 2 heads, cgMLP 16 (kernel 5), 2 blocks. */
+export const SMALL_BLOCKS = {
+  outputSize: 8,
+  attentionHeads: 2,
+  cgmlpLinearUnits: 16,
+  cgmlpConvKernel: 5,
+  numBlocks: 2,
+} as const;
+
+/** The small E-Branchformer options on top of `SMALL_BLOCKS`: macaron FFNs of 12 units, merge kernel 3. */
+export const SMALL_E_BRANCHFORMER = {
+  useFfn: true,
+  macaronFfn: true,
+  linearUnits: 12,
+  mergeConvKernel: 3,
+} as const;

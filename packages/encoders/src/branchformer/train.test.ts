@@ -2,6 +2,7 @@ import { fromTf, ops, Rng, tfjsBackend, toTf, trainStep } from '@seqzoo/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { BranchformerEncoder, EBranchformerEncoder } from './model.js';
+import { SMALL_BLOCKS, SMALL_E_BRANCHFORMER } from './test-helpers.js';
 
 const B = 2;
 const T = 15;
@@ -9,11 +10,7 @@ const F = 10;
 
 const shared = {
   inputSize: F,
-  outputSize: 8,
-  attentionHeads: 2,
-  cgmlpLinearUnits: 16,
-  cgmlpConvKernel: 5,
-  numBlocks: 2,
+  ...SMALL_BLOCKS,
   dropoutRate: 0.1,
   positionalDropoutRate: 0.1,
   attentionDropoutRate: 0.1,
@@ -34,17 +31,7 @@ describe.each([
   [
     'E-Branchformer (macaron FFNs, layer drop)',
     (rng: Rng) =>
-      new EBranchformerEncoder(
-        {
-          ...shared,
-          useFfn: true,
-          macaronFfn: true,
-          linearUnits: 12,
-          mergeConvKernel: 3,
-          layerDropRate: 0.1,
-        },
-        { rng },
-      ),
+      new EBranchformerEncoder({ ...shared, ...SMALL_E_BRANCHFORMER, layerDropRate: 0.1 }, { rng }),
   ],
 ])('%s training under tfjs', (_, make) => {
   it('reduces a regression loss with trainStep', async () => {
