@@ -9,34 +9,32 @@
  * The torch side is produced by `/usr/bin/python3 tools/conformer_fixtures.py bench bench/out` when
  * bench/out lacks it (or with --refresh); it takes a couple of minutes with Debian's torch.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { onnxRuntime } from '../packages/core/src/backends/onnx/runtime.js';
-import { exportOnnx, infer } from '../packages/core/src/index.js';
+import { exportOnnx } from '../packages/core/src/index.js';
 import { loadTorchaudioConformer } from '../packages/encoders/src/index.js';
+import {
+  anchorFlags,
+  ensureTorchAnchor,
+  interleavedOrtPair,
+  maxAbsDiff,
+  median,
+  OUT,
+  outFile,
+  tfjsWasmTimes,
+} from './lib/ort-anchor.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const RUNS = arg('--runs', 5);
-const THREADS = arg('--threads', 2);
-const TFJS_RUNS = arg('--tfjs-runs', 1);
-const OUT = new URL('./out/', import.meta.url);
-const file = (name: string) => new URL(name, OUT).pathname;
+const { runs: RUNS, threads: THREADS, tfjsRuns: TFJS_RUNS } = anchorFlags();
 
-if (process.argv.includes('--refresh') || !existsSync(file('conformer-torch.onnx'))) {
-  console.error('exporting the torchaudio anchor with torch.onnx (Debian torch; takes minutes)…');
-  const r = spawnSync(
-    '/usr/bin/python3',
-    [new URL('../tools/conformer_fixtures.py', import.meta.url).pathname, 'bench', OUT.pathname],
-    { stdio: 'inherit' },
-  );
-  if (r.status !== 0) throw new Error(`conformer-onnx bench: torch export failed with status ${r.status}`);
-}
+ensureTorchAnchor({
+  script: 'conformer_fixtures.py',
+  outDir: OUT.pathname,
+  needed: [outFile('conformer-torch.onnx')],
+  announce: 'exporting the torchaudio anchor with torch.onnx (Debian torch; takes minutes)…',
+  bench: 'conformer-onnx',
+});
 
-const meta = JSON.parse(readFileSync(file('conformer-bench.json'), 'utf8')) as {
+const meta = JSON.parse(readFileSync(outFile('conformer-bench.json'), 'utf8')) as {
   config: Parameters<typeof loadTorchaudioConformer>[1];
   features: number[];
   frames: number;
@@ -48,14 +46,14 @@ const features = { data: Float32Array.from(meta.features), dims: [1, T, D] };
 const lengths = { data: Int32Array.from([T]), dims: [1] };
 
 const model = loadTorchaudioConformer(
-  new Uint8Array(readFileSync(file('conformer-bench.safetensors'))),
+  new Uint8Array(readFileSync(outFile('conformer-bench.safetensors'))),
   meta.config,
 );
 const seqzooBytes = exportOnnx(model, {
   features: { shape: ['batch', 'time', D] },
   lengths: { dtype: 'int32', shape: ['batch'] },
 });
-const torchBytes = new Uint8Array(readFileSync(file('conformer-torch.onnx')));
+const torchBytes = new Uint8Array(readFileSync(outFile('conformer-torch.onnx')));
 
 // Node types of each graph, read with the protobuf library core serialises with.
 const requireCore = createRequire(new URL('../packages/core/package.json', import.meta.url));
@@ -68,69 +66,32 @@ function nodeTypes(bytes: Uint8Array): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
 }
 
-const ort = (await onnxRuntime()) as unknown as {
-  InferenceSession: {
-    create(
-      b: Uint8Array,
-      o: object,
-    ): Promise<{ run(f: object): Promise<Record<string, { data: Float32Array }>>; release(): Promise<void> }>;
-  };
-  Tensor: new (t: string, d: Float32Array | Int32Array | BigInt64Array, dims: number[]) => object;
+// Both sessions are created up front and their runs interleaved (see interleavedOrtPair).
+const pair = await interleavedOrtPair(
+  torchBytes,
+  seqzooBytes,
+  { features, lengths },
+  { threads: THREADS, runs: RUNS },
+);
+const torch = {
+  median: median(pair.torch.times),
+  min: Math.min(...pair.torch.times),
+  encoded: pair.torch.encoded,
 };
-const options = { intraOpNumThreads: THREADS, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+const seqzoo = {
+  median: median(pair.seqzoo.times),
+  min: Math.min(...pair.seqzoo.times),
+  encoded: pair.seqzoo.encoded,
+};
+const pairRatio = pair.ratio;
 
-// Both sessions are created up front and their runs interleaved, so load from other processes on a
-// shared machine hits both alike; the ratio is the median of the per-pair ratios.
-async function session(bytes: Uint8Array) {
-  const s = await ort.InferenceSession.create(bytes, options);
-  const feeds = {
-    features: new ort.Tensor('float32', features.data, features.dims),
-    lengths: new ort.Tensor('int32', lengths.data, [1]),
-  };
-  const first = await s.run(feeds); // warm-up (allocations, kernel selection)
-  const times: number[] = [];
-  const run = async () => {
-    const t0 = performance.now();
-    await s.run(feeds);
-    times.push(performance.now() - t0);
-  };
-  return { s, run, times, encoded: first.encoded.data };
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const torchS = await session(torchBytes);
-const seqzooS = await session(seqzooBytes);
-for (let i = 0; i < RUNS; i++) {
-  if (i % 2) {
-    await seqzooS.run();
-    await torchS.run();
-  } else {
-    await torchS.run();
-    await seqzooS.run();
-  }
-}
-await torchS.s.release();
-await seqzooS.s.release();
-const torch = { median: median(torchS.times), min: Math.min(...torchS.times), encoded: torchS.encoded };
-const seqzoo = { median: median(seqzooS.times), min: Math.min(...seqzooS.times), encoded: seqzooS.encoded };
-const pairRatio = median(seqzooS.times.map((t, i) => t / torchS.times[i]));
+const maxDiff = maxAbsDiff(torch.encoded, seqzoo.encoded);
+const headDiff = maxAbsDiff(meta.encodedHead, seqzoo.encoded, meta.encodedHead.length);
 
-let maxDiff = 0;
-for (let i = 0; i < torch.encoded.length; i++)
-  maxDiff = Math.max(maxDiff, Math.abs(torch.encoded[i] - seqzoo.encoded[i]));
-let headDiff = 0;
-meta.encodedHead.forEach((v, i) => {
-  headDiff = Math.max(headDiff, Math.abs(v - seqzoo.encoded[i]));
-});
-
-const tfjsTimes: number[] = [];
-if (TFJS_RUNS > 0) await infer(model, { features, lengths }, { backend: 'tfjs', device: 'wasm' }); // warm-up
-for (let i = 0; i < TFJS_RUNS; i++) {
-  const t0 = performance.now();
-  await infer(model, { features, lengths }, { backend: 'tfjs', device: 'wasm' });
-  tfjsTimes.push(performance.now() - t0);
-}
+// --tfjs-runs 0 skips tfjs (no warm-up either).
+const tfjsTimes = TFJS_RUNS > 0 ? await tfjsWasmTimes(model, { features, lengths }, TFJS_RUNS) : [];
 tfjsTimes.sort((a, b) => a - b);
-const tfjsMedian = TFJS_RUNS > 0 ? tfjsTimes[Math.floor(tfjsTimes.length / 2)] : Number.NaN; // --tfjs-runs 0 skips tfjs
+const tfjsMedian = TFJS_RUNS > 0 ? tfjsTimes[Math.floor(tfjsTimes.length / 2)] : Number.NaN;
 
 const audioMs = T * 10;
 const rows = [
