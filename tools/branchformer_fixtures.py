@@ -16,10 +16,10 @@ ESPnet model checkpoint holds it, plus a stray `ctc.ctc_lo.weight` the importer 
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
+from safetensors_io import write_safetensors as _write_safetensors
 from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,20 +28,8 @@ F32_MIN = float(torch.finfo(torch.float32).min)
 
 
 def write_safetensors(path, tensors):
-    """u64 little-endian header size, JSON header padded with spaces to 8 bytes, raw little-endian data."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        raw = t.detach().contiguous().to(torch.float32).numpy().astype('<f4').tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
+    # These fixtures store every tensor (integers too) as F32.
+    _write_safetensors(path, tensors, all_float32=True)
 
 
 def sinusoid(positions, d):

@@ -12,39 +12,14 @@ from PyTorch's defaults (LayerNorm/BatchNorm affine, running statistics) so ever
 
 import json
 import os
-import struct
 import sys
 
 import torch
+from safetensors_io import write_safetensors
 import torchaudio
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', 'packages', 'encoders', 'src', 'conformer', 'fixtures')
-
-
-def write_safetensors(path, tensors, metadata=None):
-    """The safetensors format by hand (the `safetensors` package is not a Debian package):
-    u64 little-endian header size, a JSON header, then the raw little-endian tensor bytes."""
-    header = {}
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        # Keep int64 buffers (BatchNorm's num_batches_tracked) as I64, as torch saves them.
-        dtype, np_type = ('I64', '<i8') if t.dtype == torch.int64 else ('F32', '<f4')
-        raw = t.to(torch.float32 if dtype == 'F32' else torch.int64).numpy().astype(np_type).tobytes()
-        header[name] = {'dtype': dtype, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    if metadata:
-        header['__metadata__'] = metadata
-    text = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    text += b' ' * ((8 - len(text) % 8) % 8)  # keep the data 8-byte aligned
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
 
 
 def randomise(model, gen):

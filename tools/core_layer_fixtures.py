@@ -23,40 +23,19 @@ Usage: /usr/bin/python3 tools/core_layer_fixtures.py
 import json
 import math
 import os
-import struct
 
 import torch
+from safetensors_io import write_safetensors as _write_safetensors
 import torch.nn.functional as F
 from torch import nn
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'core', 'src', 'layers',
                    'fixtures')
-DTYPE = {torch.float32: 'F32', torch.int64: 'I64', torch.bool: 'BOOL'}
 MAX_BYTES = 60_000
 
 
 def write_safetensors(path, tensors, metadata):
-    """tensors: ordered {name: tensor}; data laid out in that order."""
-    header = {'__metadata__': metadata}
-    chunks = []
-    offset = 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous().cpu()
-        if t.dtype not in DTYPE:
-            raise ValueError(f'{name}: unsupported dtype {t.dtype}')
-        raw = t.numpy().astype(t.numpy().dtype.newbyteorder('<')).tobytes()
-        header[name] = {'dtype': DTYPE[t.dtype], 'shape': list(t.shape),
-                        'data_offsets': [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(',', ':')).encode('utf-8')
-    text += b' ' * (-len(text) % 8)
-    blob = struct.pack('<Q', len(text)) + text + b''.join(chunks)
-    if len(blob) > MAX_BYTES:
-        raise ValueError(f'{path}: {len(blob)} bytes exceeds {MAX_BYTES}')
-    with open(path, 'wb') as f:
-        f.write(blob)
-    return len(blob)
+    return _write_safetensors(path, tensors, metadata, max_bytes=MAX_BYTES)
 
 
 def randomize(module, gen, low=-1.0, high=1.0):

@@ -15,31 +15,15 @@ its own streaming against its own offline forward (they must agree to float roun
 import json
 import math
 import os
-import struct
 
 import torch
+from safetensors_io import write_safetensors
 import torch.nn.functional as F
 from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', 'packages', 'encoders', 'src', 'fastconformer', 'fixtures')
 INF_VAL = 10000.0
-
-
-def write_safetensors(path, tensors):
-    """safetensors by hand: u64 LE header size, JSON header (space padded to 8 bytes), raw LE bytes."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        dtype, np_type = ('I64', '<i8') if t.dtype == torch.int64 else ('F32', '<f4')
-        raw = t.numpy().astype(np_type).tobytes()
-        header[name] = {'dtype': dtype, 'shape': list(t.shape), 'data_offsets': [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header, separators=(',', ':')).encode()
-    h += b' ' * ((8 - len(h) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
 
 
 class CausalConv2d(nn.Conv2d):

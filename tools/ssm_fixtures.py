@@ -11,9 +11,9 @@ S4D: ZOH / bilinear discretised diagonal SSMs (S4D-Lin, S4D-Inv, LegS-diagonal) 
 import json
 import math
 import os
-import struct
 
 import torch
+from safetensors_io import write_safetensors
 import torch.nn.functional as F
 
 torch.manual_seed(0)
@@ -37,20 +37,10 @@ def save_json(rel, obj):
 
 
 def save_safetensors(rel, tensors):
-    """Our own writer of the safetensors layout: u64 LE header length, JSON header, F32 LE data."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        b = t.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    h = json.dumps(header, separators=(',', ':')).encode()
-    h += b' ' * ((8 - len(h) % 8) % 8)
+    """Writes F32 fixtures under packages/ (every tensor stored as float32)."""
     path = os.path.join(ROOT, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
-    print('wrote', path, os.path.getsize(path), 'bytes')
+    print('wrote', path, write_safetensors(path, tensors, all_float32=True), 'bytes')
 
 
 def scan_reference(u, delta, A, B, C, D=None, z=None, delta_bias=None, delta_softplus=False):

@@ -13,22 +13,18 @@ Writes packages/encoders/src/whisper/fixtures/tiny.{safetensors,json}: the weigh
 ESPnet's Whisper encoder does).
 """
 
-import importlib.util
 import json
 import math
 import os
 import sys
 
 import torch
+from safetensors_io import write_safetensors
 import torch.nn.functional as F
 from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, '..', 'packages', 'encoders', 'src', 'whisper', 'fixtures')
-spec = importlib.util.spec_from_file_location('conformer_fixtures', os.path.join(HERE, 'conformer_fixtures.py'))
-write_safetensors = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(write_safetensors)
-write_safetensors = write_safetensors.write_safetensors
 
 
 def sinusoids(length, channels):
