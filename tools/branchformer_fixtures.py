@@ -19,6 +19,7 @@ import os
 import sys
 
 import torch
+from bench_export import export_bench_anchor
 from safetensors_io import write_safetensors as _write_safetensors
 from torch import nn
 
@@ -303,27 +304,11 @@ BENCH = {
 
 def bench(out_dir, frames=1000):
     """The benchmark's anchor: the same weights through torch's own ONNX exporter."""
-    os.makedirs(out_dir, exist_ok=True)
     for kind, c in BENCH.items():
         torch.manual_seed(1234)
         model = Encoder(c, kind).eval()
         name = kind.replace('_', '-')
-        write_safetensors(os.path.join(out_dir, f'{name}-bench.safetensors'), model.state_dict())
-        features = torch.randn(1, frames, c['inputSize'], generator=torch.Generator().manual_seed(7))
-        lengths = torch.tensor([frames], dtype=torch.int32)
-        torch.onnx.export(
-            model, (features, lengths), os.path.join(out_dir, f'{name}-torch.onnx'),
-            input_names=['features', 'lengths'], output_names=['encoded', 'encodedLengths'],
-            dynamic_axes={'features': {0: 'batch', 1: 'time'}, 'lengths': {0: 'batch'},
-                          'encoded': {0: 'batch', 1: 'time'}},
-            opset_version=17,
-        )
-        with torch.no_grad():
-            encoded, _ = model(features, lengths)
-        with open(os.path.join(out_dir, f'{name}-bench.json'), 'w') as f:
-            json.dump({'kind': kind, 'config': c, 'features': features.flatten().tolist(), 'frames': frames,
-                       'encodedHead': encoded.flatten()[:64].tolist()}, f)
-        print(f'wrote {out_dir}/{name}-torch.onnx and {name}-bench.safetensors')
+        export_bench_anchor(model, name, c['inputSize'], out_dir, frames, {'kind': kind, 'config': c}, all_float32=True)
 
 
 def main():

@@ -15,6 +15,7 @@ import os
 import sys
 
 import torch
+from bench_export import export_bench_anchor
 from safetensors_io import write_safetensors
 import torchaudio
 
@@ -78,25 +79,9 @@ def fixture(name, cfg, lengths, seed):
 
 def bench(out_dir, frames=1000):
     """The benchmark's anchor: the same weights through torch's own ONNX exporter."""
-    os.makedirs(out_dir, exist_ok=True)
     cfg = {'inputDim': 144, 'numHeads': 4, 'ffnDim': 576, 'numLayers': 16, 'depthwiseConvKernelSize': 31,
            'useGroupNorm': False, 'convolutionFirst': False}
-    model = build(cfg, 1234)
-    write_safetensors(os.path.join(out_dir, 'conformer-bench.safetensors'), model.state_dict())
-    features = torch.randn(1, frames, 144, generator=torch.Generator().manual_seed(7))
-    lengths = torch.tensor([frames], dtype=torch.int32)
-    torch.onnx.export(
-        model, (features, lengths), os.path.join(out_dir, 'conformer-torch.onnx'),
-        input_names=['features', 'lengths'], output_names=['encoded', 'encodedLengths'],
-        dynamic_axes={'features': {0: 'batch', 1: 'time'}, 'lengths': {0: 'batch'}, 'encoded': {0: 'batch', 1: 'time'}},
-        opset_version=17,
-    )
-    with torch.no_grad():
-        encoded, _ = model(features, lengths)
-    with open(os.path.join(out_dir, 'conformer-bench.json'), 'w') as f:
-        json.dump({'config': cfg, 'features': features.flatten().tolist(), 'frames': frames,
-                   'encodedHead': encoded.flatten()[:64].tolist()}, f)
-    print(f'wrote {out_dir}/conformer-torch.onnx and conformer-bench.safetensors')
+    export_bench_anchor(build(cfg, 1234), 'conformer', 144, out_dir, frames, {'config': cfg})
 
 
 def main():
